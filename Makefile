@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: MIT
+# IPC Lab: the front door. See README.md.
+#
+#   make grade [LAB=01] [STEP=2] [TEST=name] [IMPL=solutions] [FORMAT=tap|junit|json] [OUT=file]
+#   make test          the suite's own tests (alias: make check)
+#   make docs          the Doxygen site in build/docs/html
+#   make demo LAB=01   build a lab's demo program
+#   make doctor        the machine limits a student may hit
+
+ROOT := $(abspath .)
+include common/config.mk
+
+LABS     := $(sort $(notdir $(wildcard labs/[0-9][0-9]-*)))
+IMPL     ?= labs
+LAB      ?=
+SELECTED := $(if $(LAB),$(filter $(LAB)%,$(LABS)),$(LABS))
+GRADE_FLAGS := --keep=$(ROOT) \
+	$(if $(FORMAT),--format=$(FORMAT)) $(if $(OUT),--output=$(OUT)) \
+	$(if $(STEP),--step=$(STEP)) $(if $(TEST),--test=$(TEST)) \
+	$(if $(SANITIZE),--no-memory-limit) $(if $(VERBOSE),--verbose)
+
+.PHONY: all grade test check docs demo doctor clean common
+
+all: common
+	@for lab in $(LABS); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab all || exit 1; done
+
+common: deps $(LIBIPC) $(LIBGRADE) $(DRIVER)
+
+# Grade each selected lab: build it (a lab that does not compile is shown
+# and scored 0), then run all of them through the driver in one report.
+grade: common
+	@if [ -z "$(SELECTED)" ]; then \
+		echo "make grade: no lab matches LAB=$(LAB); the labs are: $(LABS)" >&2; \
+		exit 2; fi
+	@dirs=""; for lab in $(SELECTED); do \
+		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) grade-build || exit 1; \
+		dirs="$$dirs $(BUILD)/$(IMPL)$(VARIANT)/$$lab"; \
+	done; $(DRIVER) $(GRADE_FLAGS) $$dirs
+
+demo: common
+	@if [ -z "$(LAB)" ] || [ -z "$(SELECTED)" ]; then \
+		echo "make demo: say which lab, e.g. make demo LAB=01 (labs: $(LABS))" >&2; exit 2; fi
+	@for lab in $(SELECTED); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) demo; done
+
+test check: deps-test
+	@tests/run.sh
+
+deps-test:
+	@$(ROOT)/common/install-deps.sh test
+
+docs: deps-docs
+	@mkdir -p $(BUILD)/docs
+	@cd docs && doxygen Doxyfile
+	@echo "docs: $(BUILD)/docs/html/index.html"
+
+doctor:
+	@$(ROOT)/common/doctor.sh
+
+clean:
+	rm -rf $(BUILD)

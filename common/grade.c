@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file grade.c
+ * @brief The grading engine inside a lab's grader binary (see grade.h).
+ *
+ * One graded test runs in a process Check forks. Before the test the engine
+ * records which fds are open; after a test body returns it checks that the
+ * student's code left no fd open, closed none it did not own, left no child
+ * running or unreaped, and that no forked child returned into the test. Only
+ * then does the test end with the pass status, so a student function that
+ * calls exit(0) early is reported as an early exit, never as a pass.
+ */
+#include "grade.h"
+#include "grade_protocol.h"
+#include "ipc_util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_TRACKED_FD 256
+#define MAX_HELPERS 64
+#define MESSAGE_MAX 2048
+
+/** Identity of an fd at the start of the test, to spot closed/reused fds. */
+struct fd_identity {
+	bool open;
+	dev_t dev;
+	ino_t ino;
+};
+
+static struct {
+	pid_t test_pid;
+	char tmpdir[512];
+	struct fd_identity fds[MAX_TRACKED_FD];
+	bool allowed_fd[MAX_TRACKED_FD];
+	pid_t helpers[MAX_HELPERS];
+	size_t n_helpers;
+} state;
+
+/* ---------------------------------------------------------------- paths */
+
+const char *
+grade_tmpdir(void)
+{
+	return state.tmpdir;
+}
+
+const char *
+grade_path(const char *name)
+{
+	static char paths[4][768];
+	static unsigned next;
+	char *out = paths[next++ % 4];
+
+	if (ipc_path_join(out, sizeof(paths[0]), state.tmpdir, name) == -1)
+		ck_abort_msg("grader bug: path too long for %s", name);
+	return out;
+}
+
+const char *
+grade_demo_path(void)
+{
+	return getenv(GRADE_ENV_DEMO);
+}
+
+const char *
+grade_reference_demo_path(void)
+{
+	return getenv(GRADE_ENV_REF_DEMO);
+}
+
+void
+grade_allow_fd(int fd)
+{
+	if (fd >= 0 && fd < MAX_TRACKED_FD)
+		state.allowed_fd[fd] = true;
+}
+
+void
+grade_require_implemented(long ret, const char *function, int step)
+{
+	int err = errno;
+
+	ck_assert_msg(!(ret == -1 && err == ENOSYS),
+		      "%s() is not implemented yet (it failed with ENOSYS): "
+		      "this is handout step %d",
+		      function, step);
+	errno = err;
+}
+
+/* ------------------------------------------------- forked-child guards */
+
+/** Write the stray-return marker and leave: this process is not the test. */
+static void
+leave_as_stray_child(const char *where)
+{
+	FILE *f = fopen(grade_path(GRADE_STRAY_MARKER), "a");
+
+	if (f != NULL) {
+		fprintf(f, "process %ld returned from %s\n", (long)getpid(),
+			where);
+		fclose(f);
+	}
+	_exit(GRADE_STRAY_STATUS);
+}
+
+void
+grade_after_call(const char *call)
+{
+	if (getpid() != state.test_pid)
+		leave_as_stray_child(call);
+}
+
+/* -------------------------------------------------------------- helpers */
+
+pid_t
+grade_spawn(int (*fn)(void *arg), void *arg)
+{
+	pid_t pid;
+
+	ck_assert_msg(state.n_helpers < MAX_HELPERS, "grader bug: too many helpers");
+	pid = fork();
+	ck_assert_msg(pid != -1, "fork() failed: %s", strerror(errno));
+	if (pid == 0)
+		_exit(fn(arg)); /* a helper never returns into the test */
+	state.helpers[state.n_helpers++] = pid;
+	return pid;
+}
+
+/** Forget a helper that has been reaped. */
+static void
+forget_helper(pid_t pid)
+{
+	for (size_t i = 0; i < state.n_helpers; i++) {
+		if (state.helpers[i] == pid) {
+			state.helpers[i] = state.helpers[--state.n_helpers];
+			return;
+		}
+	}
+}
+
+int
+grade_join(pid_t pid, int timeout_ms)
+{
+	int status = 0;
+
+	if (ipc_waitpid_timeout(pid, &status, timeout_ms) == -1) {
+		int err = errno;
+		kill(pid, SIGKILL);
+		ipc_waitpid(pid, NULL);
+		forget_helper(pid);
+		ck_abort_msg("a helper process of the test did not finish "
+			     "within %d ms (%s): the code under test left it "
+			     "blocked",
+			     timeout_ms, ipc_errno_name(err));
+	}
+	forget_helper(pid);
+	return status;
+}
+
+/* ------------------------------------------------------ running programs */
+
+/** Append what is readable on @p fd to a growing buffer; 0 at EOF. */
+static int
+drain_into(int fd, char **buf, size_t *len, size_t *cap)
+{
+	char chunk[4096];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+
+	if (n <= 0)
+		return n == -1 && errno == EINTR ? 1 : 0;
+	if (*len + (size_t)n + 1 > *cap) {
+		size_t want = (*cap ? *cap * 2 : 8192) + (size_t)n;
+		char *bigger = realloc(*buf, want);
+		if (bigger == NULL)
+			return 0;
+		*buf = bigger;
+		*cap = want;
+	}
+	memcpy(*buf + *len, chunk, (size_t)n);
+	*len += (size_t)n;
+	(*buf)[*len] = '\0';
+	return 1;
+}
+
+/** Child side of grade_run_program(): wire up stdio and exec. */
+static void
+exec_with_pipes(char *const argv[], int in[2], int out[2], int err[2])
+{
+	if (dup2(in[0], STDIN_FILENO) == -1 || dup2(out[1], STDOUT_FILENO) == -1 ||
+	    dup2(err[1], STDERR_FILENO) == -1)
+		_exit(126);
+	for (int i = 0; i < 2; i++) {
+		close(in[i]);
+		close(out[i]);
+		close(err[i]);
+	}
+	execv(argv[0], argv);
+	dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/** Feed input and collect both outputs until EOF or the deadline. */
+static bool
+pump_program(int in_fd, int out_fd, int err_fd, const char *input,
+	     size_t input_len, int timeout_ms, struct grade_run *run)
+{
+	size_t sent = 0, out_cap = 0, err_cap = 0;
+	uint64_t deadline = ipc_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	struct pollfd pfd[3] = { { .fd = out_fd, .events = POLLIN },
+				 { .fd = err_fd, .events = POLLIN },
+				 { .fd = in_fd, .events = POLLOUT } };
+
+	if (input_len == 0) {
+		close(pfd[2].fd);
+		pfd[2].fd = -1;
+	}
+	while (pfd[0].fd != -1 || pfd[1].fd != -1) {
+		uint64_t now = ipc_now_ns();
+		if (now >= deadline)
+			break;
+		if (poll(pfd, 3, (int)((deadline - now) / 1000000u) + 1) == -1 &&
+		    errno != EINTR)
+			break;
+		if (pfd[0].revents && !drain_into(pfd[0].fd, &run->out,
+						  &run->out_len, &out_cap)) {
+			close(pfd[0].fd);
+			pfd[0].fd = -1;
+		}
+		if (pfd[1].revents && !drain_into(pfd[1].fd, &run->err,
+						  &run->err_len, &err_cap)) {
+			close(pfd[1].fd);
+			pfd[1].fd = -1;
+		}
+		if (pfd[2].fd != -1 && pfd[2].revents) {
+			ssize_t n = write(pfd[2].fd, input + sent, input_len - sent);
+			if (n > 0)
+				sent += (size_t)n;
+			if (n == -1 ? errno != EAGAIN && errno != EINTR
+				    : sent == input_len) {
+				close(pfd[2].fd); /* EOF for the program */
+				pfd[2].fd = -1;
+			}
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		ipc_close_quietly(pfd[i].fd);
+	return pfd[0].fd == -1 && pfd[1].fd == -1;
+}
+
+int
+grade_run_program(char *const argv[], const void *input, size_t input_len,
+		  int timeout_ms, struct grade_run *run)
+{
+	int in[2], out[2], err[2];
+	pid_t pid;
+	bool finished;
+
+	memset(run, 0, sizeof(*run));
+	if (pipe2(in, O_CLOEXEC) == -1)
+		return -1;
+	if (pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0)
+		exec_with_pipes(argv, in, out, err);
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	if (pid == -1) {
+		close(in[1]);
+		close(out[0]);
+		close(err[0]);
+		return -1;
+	}
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	/* A program that exits without reading its input must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	finished = pump_program(in[1], out[0], err[0], input, input_len,
+				timeout_ms, run);
+	if (!finished ||
+	    ipc_waitpid_timeout(pid, &run->status, timeout_ms) == -1) {
+		kill(pid, SIGKILL);
+		ipc_waitpid(pid, &run->status);
+		run->timed_out = true;
+	}
+	if (run->out == NULL)
+		run->out = calloc(1, 1);
+	if (run->err == NULL)
+		run->err = calloc(1, 1);
+	return 0;
+}
+
+void
+grade_run_free(struct grade_run *run)
+{
+	free(run->out);
+	free(run->err);
+	run->out = run->err = NULL;
+}
+
+/** Line number (1-based) and offset of the first difference of a and b. */
+static size_t
+first_difference(const char *a, size_t a_len, const char *b, size_t b_len,
+		 size_t *line)
+{
+	size_t i = 0;
+
+	*line = 1;
+	while (i < a_len && i < b_len && a[i] == b[i]) {
+		if (a[i] == '\n')
+			(*line)++;
+		i++;
+	}
+	return i;
+}
+
+/** Copy the line of @p text containing offset @p at into @p out. */
+static const char *
+line_at(const char *text, size_t len, size_t at, char *out, size_t out_len)
+{
+	size_t start = at, end = at;
+
+	while (start > 0 && text[start - 1] != '\n')
+		start--;
+	while (end < len && text[end] != '\n')
+		end++;
+	if (start >= len)
+		snprintf(out, out_len, "(end of output)");
+	else
+		snprintf(out, out_len, "%.*s", (int)(end - start), text + start);
+	return out;
+}
+
+void
+grade_compare_with_reference(const char *const args[], const void *input,
+			     size_t input_len)
+{
+	const char *paths[2] = { grade_demo_path(), grade_reference_demo_path() };
+	struct grade_run runs[2];
+	char *argv[32];
+	size_t argc = 0, line, at;
+	char want[256], got[256], how[2][64], err[256] = "";
+
+	char command[512] = "demo";
+
+	ck_assert_msg(paths[0] && paths[1], "grader bug: demo paths not set");
+	while (args[argc] != NULL && argc < 30) {
+		argv[argc + 1] = (char *)args[argc];
+		snprintf(command + strlen(command), sizeof(command) - strlen(command),
+			 " %s", args[argc]);
+		argc++;
+	}
+	argv[argc + 1] = NULL;
+	for (int i = 0; i < 2; i++) {
+		argv[0] = (char *)paths[i];
+		ck_assert_msg(grade_run_program(argv, input, input_len, 10000,
+						&runs[i]) == 0,
+			      "cannot run %s: %s", paths[i], strerror(errno));
+	}
+	at = first_difference(runs[0].out, runs[0].out_len, runs[1].out,
+			      runs[1].out_len, &line);
+	bool same_out = runs[0].out_len == runs[1].out_len && at == runs[0].out_len;
+	bool same_status = runs[0].status == runs[1].status;
+	if (!same_out || !same_status) {
+		ipc_describe_status(runs[0].status, how[0], sizeof(how[0]));
+		ipc_describe_status(runs[1].status, how[1], sizeof(how[1]));
+		line_at(runs[1].out, runs[1].out_len, at, want, sizeof(want));
+		line_at(runs[0].out, runs[0].out_len, at, got, sizeof(got));
+		if (runs[0].err_len > 0)
+			snprintf(err, sizeof(err), "\n  your demo's stderr: %.*s",
+				 (int)strcspn(runs[0].err, "\n"), runs[0].err);
+	}
+	for (int i = 0; i < 2; i++)
+		grade_run_free(&runs[i]);
+	ck_assert_msg(same_out,
+		      "your demo's output differs from the reference demo's at "
+		      "line %zu (run with: %s):\n  expected: %s\n  got:      %s%s",
+		      line, command, want, got, err);
+	ck_assert_msg(same_status, "your demo %s, the reference demo %s (run with: %s)%s",
+		      how[0], how[1], command, err);
+}
+
+/* ---------------------------------------------------------- leak checks */
+
+/** Record the identity of every open fd (setup). */
+static void
+snapshot_fds(void)
+{
+	for (int fd = 0; fd < MAX_TRACKED_FD; fd++) {
+		struct stat st;
+		state.fds[fd].open = fstat(fd, &st) == 0;
+		state.fds[fd].dev = st.st_dev;
+		state.fds[fd].ino = st.st_ino;
+	}
+}
+
+/** Describe what an fd refers to, e.g. "pipe:[123]" or a path. */
+static const char *
+fd_target(int fd, char *out, size_t out_len)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, out, out_len - 1);
+	out[n < 0 ? 0 : n] = '\0';
+	return out;
+}
+
+/** Append a formatted line to the failure message being built. */
+static void
+append(char *msg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+append(char *msg, const char *fmt, ...)
+{
+	size_t len = strlen(msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg + len, MESSAGE_MAX - len, fmt, ap);
+	va_end(ap);
+}
+
+/** Compare open fds with the snapshot; describe leaks and foreign closes. */
+static void
+check_fds(char *msg)
+{
+	char what[256];
+
+	for (int fd = 0; fd < MAX_TRACKED_FD; fd++) {
+		struct stat st;
+		bool open_now = fstat(fd, &st) == 0;
+		if (state.allowed_fd[fd])
+			continue;
+		if (open_now && !state.fds[fd].open) {
+			append(msg,
+			       "leaked fd %d (%s): close every descriptor you "
+			       "open, on every path, before returning\n",
+			       fd, fd_target(fd, what, sizeof(what)));
+			close(fd);
+		} else if (!open_now && state.fds[fd].open) {
+			append(msg,
+			       "fd %d was closed by your code, but it was not "
+			       "yours (it was open before the call): close only "
+			       "the descriptors you created\n",
+			       fd);
+		}
+	}
+}
+
+/** Read a process's state letter and command name from /proc. */
+static char
+process_state(pid_t pid, char *comm, size_t comm_len)
+{
+	char path[64], buf[512], *open_paren, *close_paren;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return '?';
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (open_paren == NULL || close_paren == NULL || close_paren[1] == '\0')
+		return '?';
+	snprintf(comm, comm_len, "%.*s", (int)(close_paren - open_paren - 1),
+		 open_paren + 1);
+	return close_paren[2];
+}
+
+/** Is @p pid one of the test's own helpers (not the student's child)? */
+static bool
+is_helper(pid_t pid)
+{
+	for (size_t i = 0; i < state.n_helpers; i++)
+		if (state.helpers[i] == pid)
+			return true;
+	return false;
+}
+
+/** Kill and reap every child; describe the student's ones in @p msg. */
+static void
+check_children(char *msg)
+{
+	char path[64], comm[64];
+	long child;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
+		 (long)getpid());
+	f = fopen(path, "r");
+	if (f != NULL) {
+		while (fscanf(f, "%ld", &child) == 1) {
+			char st = process_state((pid_t)child, comm, sizeof(comm));
+			if (is_helper((pid_t)child))
+				; /* the test's own helper: not the student's fault */
+			else if (st == 'Z')
+				append(msg,
+				       "left a zombie: child %ld (%s) exited but "
+				       "was never reaped; waitpid() every child "
+				       "you fork\n",
+				       child, comm);
+			else
+				append(msg,
+				       "left child process %ld (%s) running: "
+				       "wait for (or stop) every child before "
+				       "returning\n",
+				       child, comm);
+			kill((pid_t)child, SIGKILL);
+		}
+		fclose(f);
+	}
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		; /* reap all of them */
+	state.n_helpers = 0;
+}
+
+/** Did a forked child of the student's code return into the test? */
+static void
+check_stray_returns(char *msg)
+{
+	char line[256];
+	FILE *f = fopen(grade_path(GRADE_STRAY_MARKER), "r");
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		append(msg,
+		       "a forked child returned into the grader (%s): a child "
+		       "must end with _exit(), never return from your "
+		       "function\n",
+		       line);
+	}
+	fclose(f);
+	unlink(grade_path(GRADE_STRAY_MARKER));
+}
+
+/** Checked fixture, run in the test process before the test body. */
+static void
+grade_setup(void)
+{
+	const char *dir = getenv(GRADE_ENV_TEST_DIR);
+
+	state.test_pid = getpid();
+	snprintf(state.tmpdir, sizeof(state.tmpdir), "%s",
+		 dir != NULL ? dir : ".");
+	memset(state.allowed_fd, 0, sizeof(state.allowed_fd));
+	state.n_helpers = 0;
+	snapshot_fds();
+}
+
+/** Checked fixture, run after the test body returned: the leak checks. */
+static void
+grade_teardown(void)
+{
+	char msg[MESSAGE_MAX] = "";
+
+	if (getpid() != state.test_pid)
+		leave_as_stray_child("the function under test");
+	check_children(msg);
+	check_stray_returns(msg);
+	check_fds(msg);
+	ck_assert_msg(msg[0] == '\0', "%s", msg);
+	_exit(GRADE_PASS_STATUS); /* the only way a test passes */
+}
+
+/* ----------------------------------------------------------- the runner */
+
+/** Print the table for the driver: one line per test. */
+static void
+list_tests(const struct grade_lab *lab)
+{
+	printf("lab\t%s\t%s\n", lab->id, lab->title);
+	for (size_t i = 0; i < lab->n_tests; i++) {
+		const struct grade_test *t = &lab->tests[i];
+		printf("test\t%s\t%d\t%d\t%g\t%s\n", (*t->test)->name, t->step,
+		       t->points, t->timeout_s > 0 ? t->timeout_s : 5.0,
+		       t->on_timeout ? t->on_timeout : "");
+	}
+}
+
+/** Write the test's result for the driver: a line "PASS", or a line
+ *  "FAIL|ERROR<tab>file:line" followed by the message. */
+static int
+write_result(TestResult *tr)
+{
+	const char *path = getenv(GRADE_ENV_RESULT_FILE);
+	FILE *f = path ? fopen(path, "w") : stdout;
+	const char *msg = tr_msg(tr) ? tr_msg(tr) : "";
+
+	if (f == NULL)
+		return 2;
+	if (tr_rtype(tr) == CK_PASS)
+		fprintf(f, "PASS\n");
+	else
+		fprintf(f, "%s\t%s:%d\n%s\n",
+			tr_rtype(tr) == CK_FAILURE ? "FAIL" : "ERROR",
+			tr_lfile(tr) ? tr_lfile(tr) : "?", tr_lno(tr), msg);
+	if (f != stdout)
+		fclose(f);
+	return 0;
+}
+
+/** Run the one test called @p name in Check's fork mode. */
+static int
+run_one(const struct grade_lab *lab, const char *name)
+{
+	const struct grade_test *t = NULL;
+	Suite *suite;
+	TCase *tc;
+	SRunner *runner;
+	int rc;
+
+	for (size_t i = 0; i < lab->n_tests && t == NULL; i++)
+		if (strcmp((*lab->tests[i].test)->name, name) == 0)
+			t = &lab->tests[i];
+	if (t == NULL) {
+		fprintf(stderr, "%s: no test named %s\n", lab->id, name);
+		return 2;
+	}
+	suite = suite_create(lab->id);
+	tc = tcase_create((*t->test)->name);
+	tcase_add_checked_fixture(tc, grade_setup, grade_teardown);
+	tcase_set_timeout(tc, t->timeout_s > 0 ? t->timeout_s : 5.0);
+	tcase_add_exit_test(tc, *t->test, GRADE_PASS_STATUS);
+	suite_add_tcase(suite, tc);
+	runner = srunner_create(suite);
+	srunner_set_fork_status(runner, CK_FORK);
+	srunner_run(runner, NULL, NULL, CK_SILENT);
+	if (srunner_ntests_run(runner) != 1) {
+		fprintf(stderr, "%s: test %s did not run\n", lab->id, name);
+		rc = 2;
+	} else {
+		TestResult **results = srunner_results(runner);
+		rc = write_result(results[0]);
+		free(results);
+	}
+	srunner_free(runner);
+	return rc;
+}
+
+int
+grade_main(int argc, char **argv, const struct grade_lab *lab)
+{
+	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+		list_tests(lab);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "--run") == 0)
+		return run_one(lab, argv[2]);
+	fprintf(stderr,
+		"usage: %s --list | --run TEST\n"
+		"This is a lab grader: run it through `make grade`, which "
+		"sandboxes every test.\n",
+		argv[0]);
+	return 2;
+}

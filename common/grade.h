@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file grade.h
+ * @brief The grading engine's interface for a lab's Check suite.
+ *
+ * A lab's grader (labs/NN-topic/grade/grade_topic.c) is a table of tests:
+ * each row names a Check test, its handout step, its points, and what to tell
+ * the student when it times out. grade_main() turns the table into a Check
+ * suite and runs it. The driver (common/grade_driver.c, binary
+ * `ipcgrade`) runs every test in its own sandbox and computes the score from
+ * Check's results, never from what the student's code printed.
+ *
+ * Inside a test:
+ * - the current directory and $TMPDIR are a fresh directory for this test
+ *   alone (grade_tmpdir(), grade_path());
+ * - a test passes only if its body returns normally and the engine's leak
+ *   checks then find nothing: no fd, child process or zombie left behind.
+ *   A student function that calls exit() early, or a forked child that
+ *   returns into the test, fails the test with a message saying so.
+ */
+#ifndef GRADE_H
+#define GRADE_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/** @brief One graded test: a row of a lab's table. */
+struct grade_test {
+	const TTest *const *test; /**< GRADE_REF(test_unit_behaviour) */
+	int step;               /**< handout step it grades (1, 2, ...) */
+	int points;             /**< points it is worth */
+	double timeout_s;       /**< time limit before scaling; 0: 5 s */
+	const char *on_timeout; /**< likely bug when it hangs (may be NULL) */
+};
+
+/** @brief A lab: its name and its table of tests. */
+struct grade_lab {
+	const char *id;                 /**< directory name, e.g. "01-pipe" */
+	const char *title;              /**< e.g. "Anonymous pipes" */
+	const struct grade_test *tests; /**< the table */
+	size_t n_tests;                 /**< rows in the table */
+};
+
+/**
+ * @brief The Check test defined by START_TEST(@p name), as a constant for a
+ *        table row: `{ GRADE_REF(test_pipe_eof), 2, 3, 0, NULL }`.
+ */
+#define GRADE_REF(name) (&(name))
+
+/** @brief Number of rows of a test table array. */
+#define GRADE_COUNT(table) (sizeof(table) / sizeof((table)[0]))
+
+/**
+ * @brief Entry point of a lab grader: build the Check suite and run it.
+ *
+ * Usage (normally only the driver calls these):
+ * `grader --list` prints the table; `grader --run NAME` runs one test and
+ * writes its result where $IPCLAB_RESULT_FILE says.
+ * @param argc from main()
+ * @param argv from main()
+ * @param lab  the lab's table
+ * @return the process exit status.
+ */
+int grade_main(int argc, char **argv, const struct grade_lab *lab);
+
+/**
+ * @brief This test's private temporary directory (also the cwd and $TMPDIR).
+ * @return an absolute path, valid for the whole test.
+ */
+const char *grade_tmpdir(void);
+
+/**
+ * @brief A path named @p name inside grade_tmpdir().
+ * @param name a file name without slashes
+ * @return a pointer into one of a few rotating static buffers: copy it if
+ *         you need more than four at once.
+ */
+const char *grade_path(const char *name);
+
+/**
+ * @brief Path of the demo program built from the code being graded.
+ * @return a path, or NULL if the lab has no demo.
+ */
+const char *grade_demo_path(void);
+
+/**
+ * @brief Path of the reference demo program (built from solutions/).
+ * @return a path, or NULL if not available.
+ */
+const char *grade_reference_demo_path(void);
+
+/** @brief What a program run by grade_run_program() did. */
+struct grade_run {
+	int status;     /**< wait status (see waitpid(2)) */
+	bool timed_out; /**< killed after the time limit */
+	char *out;      /**< everything it wrote to stdout (NUL-terminated) */
+	size_t out_len; /**< bytes in out */
+	char *err;      /**< everything it wrote to stderr (NUL-terminated) */
+	size_t err_len; /**< bytes in err */
+};
+
+/**
+ * @brief Run a program with an input and capture its output, with a limit.
+ * @param argv       program and arguments (argv[0] is the path)
+ * @param input      bytes for its stdin (may be NULL for none)
+ * @param input_len  number of input bytes
+ * @param timeout_ms time limit; the program is killed after it
+ * @param run        receives the result; free with grade_run_free()
+ * @return 0; -1 with errno set when the program could not be started.
+ */
+int grade_run_program(char *const argv[], const void *input, size_t input_len,
+		      int timeout_ms, struct grade_run *run);
+
+/**
+ * @brief Free the buffers of a grade_run.
+ * @param run result filled in by grade_run_program()
+ */
+void grade_run_free(struct grade_run *run);
+
+/**
+ * @brief Compare the demo under test with the reference demo on one input.
+ *
+ * Runs both with the same arguments (argv[0] is replaced by each demo's
+ * path) and input, and fails the test with a diff-style message when their
+ * stdout or exit status differ.
+ * @param args       arguments after argv[0], NULL-terminated
+ * @param input      stdin bytes (may be NULL)
+ * @param input_len  number of input bytes
+ */
+void grade_compare_with_reference(const char *const args[], const void *input,
+				  size_t input_len);
+
+/**
+ * @brief Fork a helper process for a test, running @p fn then _exit(0).
+ *
+ * The helper never returns into the test, and is killed and reaped by the
+ * engine if the test forgets it. Use grade_join() to collect it.
+ * @param fn  what the helper does (its return value is the exit status)
+ * @param arg passed to fn
+ * @return the helper's pid; the test fails if fork() fails.
+ */
+pid_t grade_spawn(int (*fn)(void *arg), void *arg);
+
+/**
+ * @brief Wait for a helper started with grade_spawn(), with a time limit.
+ * @param pid        the helper
+ * @param timeout_ms how long to wait; the helper is killed after it
+ * @return its wait status; the test fails if it had to be killed.
+ */
+int grade_join(pid_t pid, int timeout_ms);
+
+/**
+ * @brief Fail unless a student function's result says "implemented".
+ *
+ * A skeleton stub returns -1 with errno ENOSYS; this turns that into an
+ * immediate, friendly failure instead of a confusing one or a hang.
+ * @param ret      the function's return value (as long)
+ * @param function the function's name, for the message
+ * @param step     the handout step that implements it
+ */
+void grade_require_implemented(long ret, const char *function, int step);
+
+/** @brief Shorthand for grade_require_implemented() on a call's result. */
+#define GRADE_IMPLEMENTED(ret, function, step)                                 \
+	grade_require_implemented((long)(ret), (function), (step))
+
+/**
+ * @brief Check, right after a call into student code, that we are still the
+ *        test process (and not a forked child that returned by mistake).
+ *
+ * Use it through GRADE_CALL(). In a stray child it records the mistake for
+ * the test to report and ends that child.
+ * @param call the text of the call, for the message
+ */
+void grade_after_call(const char *call);
+
+/**
+ * @brief Call student code that may fork, and catch a child returning.
+ *
+ * `ssize_t n = GRADE_CALL(pipe_roundtrip(buf, len, &out));`
+ */
+#define GRADE_CALL(call)                                                       \
+	__extension__({                                                        \
+		__typeof__(call) grade_call_result_ = (call);                  \
+		grade_after_call(#call);                                       \
+		grade_call_result_;                                            \
+	})
+
+/**
+ * @brief Make read() and write() misbehave, as signals and busy peers do.
+ *
+ * While on, every third read()/write() call made by the code under test
+ * (and by this process's children) fails with EINTR without moving a byte,
+ * and the others move at most 4093 bytes: short reads and short writes on
+ * every call. Robust code still moves every byte.
+ * @param on true to start injecting, false to stop
+ */
+void grade_inject_short_io(bool on);
+
+/**
+ * @brief Tell the engine this test is allowed to leave fd @p fd open.
+ *
+ * For fds the test itself opened before calling student code and means to
+ * close later. Most tests never need it.
+ * @param fd descriptor to ignore in the leak check
+ */
+void grade_allow_fd(int fd);
+
+#endif /* GRADE_H */

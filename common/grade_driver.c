@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file grade_driver.c
+ * @brief `ipcgrade`: grade labs by running every test in a sandbox.
+ *
+ * Usage: ipcgrade [options] BUILD_DIR...
+ * Each BUILD_DIR holds a lab's `grader` (or, when the student's code did not
+ * compile, `grader-list` and `compile.log`). The driver asks the grader for
+ * its table of tests, runs each test through grade_sandbox.c, scores it from
+ * the result the grader's Check runner recorded, and prints the report.
+ */
+#include "grade_driver.h"
+#include "ipc_util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ipcgrade [options] BUILD_DIR...\n"
+		"  --format=text|tap|junit|json  report format (default text)\n"
+		"  --output=FILE     write the format to FILE, text to stdout\n"
+		"  --step=N          run only the tests of handout step N\n"
+		"  --test=NAME       run only the test NAME\n"
+		"  --verbose         show output of passing tests too\n"
+		"  --no-namespaces   use the snapshot sandbox even if namespaces work\n"
+		"  --no-memory-limit do not cap memory (sanitizer builds)\n"
+		"  --keep=DIR        directory tests must still see (the project)\n"
+		"Environment: CK_TIMEOUT_MULTIPLIER scales every time limit;\n"
+		"NO_COLOR disables colour.\n");
+}
+
+/* ----------------------------------------------------------- the tables */
+
+/** Run `program --list` and return its output (malloc'd), or NULL. */
+static char *
+run_list(const char *program)
+{
+	int fds[2], status;
+	char *out = NULL;
+	pid_t pid;
+
+	if (pipe(fds) == -1)
+		return NULL;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execl(program, program, "--list", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	if (pid == -1 || ipc_read_to_end(fds[0], &out, 1 << 20) == -1)
+		out = NULL;
+	close(fds[0]);
+	if (pid != -1 && (ipc_waitpid(pid, &status) == -1 || status != 0)) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
+
+/** Parse one "test\tname\tstep\tpoints\ttimeout\ton_timeout" line. */
+static int
+parse_test_line(char *line, struct driver_test *t)
+{
+	char *fields[6];
+	int n = 0;
+
+	for (char *p = line; n < 6; n++) {
+		fields[n] = p;
+		p = strchr(p, '\t');
+		if (p == NULL) {
+			n++;
+			break;
+		}
+		*p++ = '\0';
+	}
+	if (n < 5 || strcmp(fields[0], "test") != 0)
+		return -1;
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "%s", fields[1]);
+	t->step = atoi(fields[2]);
+	t->points = atoi(fields[3]);
+	t->timeout_s = atof(fields[4]);
+	if (n == 6)
+		snprintf(t->on_timeout, sizeof(t->on_timeout), "%s", fields[5]);
+	return 0;
+}
+
+/** Load a lab's table from its grader (or grader-list when broken). */
+static int
+load_lab(const char *build_dir, struct driver_lab *lab)
+{
+	char path[1100], *listing, *line, *save = NULL;
+	struct stat st;
+	size_t cap = 0;
+
+	memset(lab, 0, sizeof(*lab));
+	if (realpath(build_dir, lab->build_dir) == NULL)
+		return -1;
+	build_dir = lab->build_dir;
+	snprintf(path, sizeof(path), "%s/compile.log", build_dir);
+	lab->broken = stat(path, &st) == 0;
+	snprintf(path, sizeof(path), "%s/%s", build_dir,
+		 lab->broken ? "grader-list" : "grader");
+	listing = run_list(path);
+	if (listing == NULL)
+		return -1;
+	for (line = strtok_r(listing, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "lab\t", 4) == 0) {
+			char *title = strchr(line + 4, '\t');
+			if (title != NULL)
+				*title++ = '\0';
+			snprintf(lab->id, sizeof(lab->id), "%s", line + 4);
+			snprintf(lab->title, sizeof(lab->title), "%s",
+				 title ? title : "");
+			continue;
+		}
+		if (lab->n_tests == cap) {
+			cap = cap ? cap * 2 : 16;
+			lab->tests = realloc(lab->tests, cap * sizeof(*lab->tests));
+			if (lab->tests == NULL)
+				ipc_die_errno("realloc");
+		}
+		if (parse_test_line(line, &lab->tests[lab->n_tests]) == 0)
+			lab->n_tests++;
+	}
+	free(listing);
+	snprintf(lab->handout, sizeof(lab->handout), "labs/%s/README.md", lab->id);
+	return lab->id[0] ? 0 : -1;
+}
+
+/* ------------------------------------------------------------- verdicts */
+
+/** Append to a malloc'd string. */
+static void
+append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+append(char **s, const char *fmt, ...)
+{
+	va_list ap;
+	char *more = NULL, *joined = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&more, fmt, ap) == -1)
+		more = NULL;
+	va_end(ap);
+	if (more == NULL)
+		return;
+	if (asprintf(&joined, "%s%s", *s ? *s : "", more) == -1)
+		joined = NULL;
+	free(more);
+	if (joined != NULL) {
+		free(*s);
+		*s = joined;
+	}
+}
+
+/** Turn one of Check's own messages into advice a student can act on. */
+static void
+explain_check_message(char **msg, const char *check_msg,
+		      const struct driver_test *t, double scale)
+{
+	int value;
+
+	if (strncmp(check_msg, "Test timeout expired", 20) == 0) {
+		append(msg, "did not finish within %g s (timed out)",
+		       t->timeout_s * scale);
+		if (t->on_timeout[0])
+			append(msg, ": %s", t->on_timeout);
+	} else if (sscanf(check_msg, "Early exit with return value %d",
+			  &value) == 1) {
+		append(msg,
+		       "the test process ended early with exit(%d): a function "
+		       "under test (or a forked child that returned into the "
+		       "test) called exit() or _exit(); library functions must "
+		       "return to their caller",
+		       value);
+	} else if (sscanf(check_msg, "Received signal %d", &value) == 1) {
+		append(msg, "the test crashed: killed by signal %d (SIG%s)", value,
+		       sigabbrev_np(value) ? sigabbrev_np(value) : "?");
+		if (value == SIGPIPE)
+			append(msg, ": a write to a pipe or socket with no reader "
+				    "kills the writer unless SIGPIPE is ignored "
+				    "or blocked (then write fails with EPIPE)");
+		else if (value == SIGSEGV)
+			append(msg, ": an invalid memory access (run the demo "
+				    "under valgrind or build with SANITIZE=1)");
+		else if (value == SIGKILL || value == SIGXCPU)
+			append(msg, ": it hit a resource limit (memory, CPU "
+				    "time, processes) or was killed by your code");
+	} else {
+		append(msg, "%s", check_msg);
+	}
+}
+
+/** Decide pass/fail of a test from what the sandbox reported. */
+static void
+judge(struct driver_test *t, const struct sandbox_result *r,
+      const struct driver_lab *lab, double scale)
+{
+	char how[96];
+
+	t->ran = true;
+	t->passed = r->result_line != NULL &&
+		    strncmp(r->result_line, "PASS", 4) == 0 && r->problems == NULL;
+	if (t->passed)
+		return;
+	if (r->result_line != NULL && strncmp(r->result_line, "PASS", 4) != 0) {
+		/* "FAIL|ERROR <tab> file:line <newline> message" */
+		char *text = strchr(r->result_line, '\n');
+		if (text != NULL) {
+			*text++ = '\0';
+			explain_check_message(&t->message, text, t, scale);
+		} else {
+			append(&t->message, "%s", r->result_line);
+		}
+	} else if (r->result_line == NULL) {
+		ipc_describe_status(r->grader_status, how, sizeof(how));
+		if (WIFEXITED(r->grader_status) &&
+		    (WEXITSTATUS(r->grader_status) == 125 ||
+		     WEXITSTATUS(r->grader_status) == 126))
+			append(&t->message, "the sandbox could not start the "
+					    "grader (see its output below): this "
+					    "is a problem of the setup, not of "
+					    "your code");
+		else if (r->overran)
+			append(&t->message, "the test ran past the grader's outer "
+					    "time limit and was stopped");
+		else
+			append(&t->message,
+			       "the grader process itself died (%s) during this "
+			       "test: does your code signal its parent, its "
+			       "process group or every process (kill(-1, ...)), "
+			       "or close fds it does not own (Check reports "
+			       "through fd 3)?",
+			       how);
+	}
+	if (r->problems != NULL)
+		append(&t->message, "%s%s", t->message ? "\n" : "", r->problems);
+	while (t->message && t->message[0] &&
+	       t->message[strlen(t->message) - 1] == '\n')
+		t->message[strlen(t->message) - 1] = '\0';
+	append(&t->message, "\nread: %s, step %d", lab->handout, t->step);
+	if (r->output != NULL)
+		t->output = strdup(r->output);
+}
+
+/** Is this test selected by --step / --test? */
+static bool
+selected(const struct driver_options *opt, const struct driver_test *t)
+{
+	if (opt->step && t->step != opt->step)
+		return false;
+	if (opt->only_test && strcmp(opt->only_test, t->name) != 0)
+		return false;
+	return true;
+}
+
+/** Run every selected test of a lab. Returns the sandbox mode used. */
+static const char *
+grade_lab(const struct driver_options *opt, struct driver_lab *lab)
+{
+	const char *mode = "snapshot";
+
+	for (size_t i = 0; i < lab->n_tests; i++) {
+		struct driver_test *t = &lab->tests[i];
+		struct sandbox_result r;
+		uint64_t start;
+		if (!selected(opt, t))
+			continue;
+		if (lab->broken) {
+			t->ran = true;
+			append(&t->message, "your code did not compile (see the "
+					    "compiler's messages above)");
+			continue;
+		}
+		start = ipc_now_ns();
+		if (sandbox_run_test(opt, lab, t, &r) == -1)
+			ipc_die_errno("cannot start the test sandbox");
+		t->seconds = (double)(ipc_now_ns() - start) / 1e9;
+		judge(t, &r, lab, opt->timeout_scale);
+		mode = r.mode;
+		sandbox_result_free(&r);
+	}
+	return mode;
+}
+
+/* ----------------------------------------------------------------- main */
+
+/** Parse options into @p opt; returns the index of the first BUILD_DIR. */
+static int
+parse_options(int argc, char **argv, struct driver_options *opt)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "step", required_argument, NULL, 's' },
+		{ "test", required_argument, NULL, 't' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-namespaces", no_argument, NULL, 'N' },
+		{ "no-memory-limit", no_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *scale = getenv("CK_TIMEOUT_MULTIPLIER");
+	int c;
+
+	memset(opt, 0, sizeof(*opt));
+	opt->format = "text";
+	opt->timeout_scale = scale && atof(scale) > 0 ? atof(scale) : 1.0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': opt->format = optarg; break;
+		case 'o': opt->output = optarg; break;
+		case 's': opt->step = atoi(optarg); break;
+		case 't': opt->only_test = optarg; break;
+		case 'k': opt->keep_path = optarg; break;
+		case 'v': opt->verbose = true; break;
+		case 'N': opt->no_namespaces = true; break;
+		case 'M': opt->no_memory_limit = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (strcmp(opt->format, "text") && strcmp(opt->format, "tap") &&
+	    strcmp(opt->format, "junit") && strcmp(opt->format, "json")) {
+		fprintf(stderr, "ipcgrade: unknown format '%s' (use text, tap, "
+				"junit or json)\n", opt->format);
+		exit(2);
+	}
+	return optind;
+}
+
+/** Write the machine-readable report, if one was asked for. */
+static void
+write_format(const struct driver_options *opt, FILE *out,
+	     const struct driver_lab *labs, size_t n)
+{
+	if (strcmp(opt->format, "tap") == 0)
+		report_tap(out, labs, n);
+	else if (strcmp(opt->format, "junit") == 0)
+		report_junit(out, labs, n);
+	else if (strcmp(opt->format, "json") == 0)
+		report_json(out, labs, n);
+}
+
+/** Make the per-run directory used by the snapshot sandbox. */
+static char *
+make_run_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = NULL;
+
+	if (asprintf(&dir, "%s/ipclab-run-XXXXXX", tmp && *tmp ? tmp : "/tmp") == -1 ||
+	    mkdtemp(dir) == NULL)
+		ipc_die_errno("mkdtemp");
+	setenv("IPCLAB_RUN_DIR", dir, 1);
+	return dir;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct driver_options opt;
+	struct driver_lab *labs;
+	const char *mode = "snapshot";
+	size_t n = 0;
+	int first = parse_options(argc, argv, &opt);
+	char *run_dir;
+
+	if (first >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	opt.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	labs = calloc((size_t)(argc - first), sizeof(*labs));
+	if (labs == NULL)
+		ipc_die_errno("calloc");
+	run_dir = make_run_dir();
+	for (int i = first; i < argc; i++) {
+		if (load_lab(argv[i], &labs[n]) == -1) {
+			fprintf(stderr, "ipcgrade: %s: cannot list the tests of "
+					"this lab (is it built?)\n", argv[i]);
+			continue;
+		}
+		mode = grade_lab(&opt, &labs[n]);
+		n++;
+	}
+	rmdir(run_dir);
+	free(run_dir);
+	if (opt.output != NULL || strcmp(opt.format, "text") == 0)
+		report_text(stdout, &opt, labs, n, mode);
+	if (opt.output != NULL) {
+		FILE *f = fopen(opt.output, "w");
+		if (f == NULL)
+			ipc_die_errno(opt.output);
+		write_format(&opt, f, labs, n);
+		fclose(f);
+	} else {
+		write_format(&opt, stdout, labs, n);
+	}
+	return n == (size_t)(argc - first) ? 0 : 1;
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file grade_driver.h
+ * @brief Internal interface between the parts of the grade driver.
+ *
+ * The driver (`ipcgrade`) runs each test of each lab grader in a sandbox
+ * (grade_sandbox.c), collects a result per test, and writes the reports
+ * (grade_report.c). None of this is linked into student code.
+ */
+#ifndef GRADE_DRIVER_H
+#define GRADE_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/** @brief One test of a lab, as listed by `grader --list`, and its result. */
+struct driver_test {
+	char name[128];         /**< Check test name, test_unit_behaviour */
+	int step;               /**< handout step */
+	int points;             /**< points it is worth */
+	double timeout_s;       /**< Check time limit, before scaling */
+	char on_timeout[512];   /**< likely bug when it times out */
+	bool ran;               /**< selected and run */
+	bool passed;            /**< passed every check */
+	char *message;          /**< why it failed (malloc'd, may be NULL) */
+	char *output;           /**< tail of what the test printed (malloc'd) */
+	double seconds;         /**< wall time */
+};
+
+/** @brief One lab being graded. */
+struct driver_lab {
+	char id[64];                /**< e.g. "01-pipe" */
+	char title[128];            /**< e.g. "Anonymous pipes" */
+	char build_dir[1024];       /**< where grader, demo, compile.log live */
+	char handout[1024];         /**< path of the handout shown in hints */
+	bool broken;                /**< the code did not compile */
+	struct driver_test *tests;  /**< the table */
+	size_t n_tests;             /**< rows */
+};
+
+/** @brief Options that apply to the whole run. */
+struct driver_options {
+	const char *format;       /**< text, tap, junit or json */
+	const char *output;       /**< file for the machine format, or NULL */
+	int step;                 /**< run only this step (0: all) */
+	const char *only_test;    /**< run only this test (NULL: all) */
+	bool color;               /**< ANSI colour on the text report */
+	bool verbose;             /**< show output of passing tests too */
+	bool no_namespaces;       /**< force the snapshot sandbox */
+	bool no_memory_limit;     /**< for sanitizer builds */
+	const char *keep_path;    /**< directory that must stay visible */
+	double timeout_scale;     /**< from CK_TIMEOUT_MULTIPLIER */
+};
+
+/** @brief What a sandboxed run of one test produced. */
+struct sandbox_result {
+	char *result_line; /**< the grader's result line, or NULL */
+	char *problems;    /**< leaks and escapes found, one per line */
+	char *output;      /**< tail of the test's stdout/stderr */
+	int grader_status; /**< wait status of the grader process */
+	bool overran;      /**< the driver's outer time limit fired */
+	const char *mode;  /**< "namespaces" or "snapshot" */
+};
+
+/**
+ * @brief Run one test of a grader binary in a fresh sandbox.
+ * @param opt     run options
+ * @param lab     the lab (for paths)
+ * @param test    the test to run
+ * @param result  receives what happened; free with sandbox_result_free()
+ * @return 0; -1 with errno set if the sandbox could not be started.
+ */
+int sandbox_run_test(const struct driver_options *opt,
+		     const struct driver_lab *lab, const struct driver_test *test,
+		     struct sandbox_result *result);
+
+/**
+ * @brief Free the strings of a sandbox_result.
+ * @param result the result to free
+ */
+void sandbox_result_free(struct sandbox_result *result);
+
+/**
+ * @brief Print the human report (a table per lab and the scores).
+ * @param out  where to print
+ * @param opt  run options (colour)
+ * @param labs the graded labs
+ * @param n    how many
+ * @param mode sandbox mode that ran
+ */
+void report_text(FILE *out, const struct driver_options *opt,
+		 const struct driver_lab *labs, size_t n, const char *mode);
+
+/**
+ * @brief Write the results in TAP version 13.
+ * @param out  where to write
+ * @param labs the graded labs
+ * @param n    how many
+ */
+void report_tap(FILE *out, const struct driver_lab *labs, size_t n);
+
+/**
+ * @brief Write the results as JUnit XML.
+ * @param out  where to write
+ * @param labs the graded labs
+ * @param n    how many
+ */
+void report_junit(FILE *out, const struct driver_lab *labs, size_t n);
+
+/**
+ * @brief Write the results as JSON (Gradescope's results.json shape).
+ * @param out  where to write
+ * @param labs the graded labs
+ * @param n    how many
+ */
+void report_json(FILE *out, const struct driver_lab *labs, size_t n);
+
+/**
+ * @brief Points scored and available in one lab.
+ * @param lab      the lab
+ * @param score    receives the points scored
+ * @param possible receives the points available
+ */
+void lab_score(const struct driver_lab *lab, int *score, int *possible);
+
+#endif /* GRADE_DRIVER_H */

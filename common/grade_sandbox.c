@@ -1,0 +1,721 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file grade_sandbox.c
+ * @brief Run one test of a grader in a sandbox and collect what it left.
+ *
+ * For every test the driver forks a supervisor. The supervisor becomes a
+ * child subreaper in a session of its own, so every process the test starts,
+ * even one that called setsid() or setpgid(), is reparented to it and can be
+ * found and killed. Where the kernel allows it (root, or unprivileged user
+ * namespaces), the supervisor also gives the test its own IPC namespace and
+ * private /tmp and /dev/shm: every System V object, POSIX queue, POSIX
+ * semaphore or shared memory name and temp file the test leaves is then
+ * visible to the supervisor alone, is reported, and vanishes with the
+ * namespace, so two graders on one machine never see each other's objects.
+ * Elsewhere ("snapshot" mode) the supervisor compares listings taken before
+ * and after the test, and removes only what appeared during it.
+ */
+#include "grade_driver.h"
+#include "grade_protocol.h"
+#include "ipc_util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mount.h>
+#include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MQUEUE_MOUNT "/tmp/.ipclab-mqueue"
+#define OUTPUT_TAIL 2048
+#define MAX_LISTED 256
+
+/** A growing text buffer for the supervisor's report. */
+struct text {
+	char *buf;
+	size_t len, cap;
+};
+
+static void
+text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (t->len + (size_t)n + 1 > t->cap) {
+		size_t cap = (t->cap + (size_t)n + 1) * 2;
+		char *bigger = realloc(t->buf, cap);
+		if (bigger == NULL)
+			return;
+		t->buf = bigger;
+		t->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)n;
+}
+
+/** Listing of names in a directory or ids in /proc/sysvipc, to diff. */
+struct listing {
+	char names[MAX_LISTED][256];
+	size_t n;
+};
+
+/* ------------------------------------------------------------ namespaces */
+
+/** Write @p text to a /proc file (uid_map and friends). */
+static int
+write_proc_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd == -1)
+		return -1;
+	n = ipc_write_all(fd, text, strlen(text));
+	close(fd);
+	return n == -1 ? -1 : 0;
+}
+
+/** Become root of a new user namespace (unprivileged users only). */
+static int
+enter_user_namespace(void)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	if (unshare(CLONE_NEWUSER) == -1)
+		return -1;
+	snprintf(map, sizeof(map), "0 %ld 1\n", (long)uid);
+	if (write_proc_file("/proc/self/uid_map", map) == -1)
+		return -1;
+	if (write_proc_file("/proc/self/setgroups", "deny") == -1)
+		return -1;
+	snprintf(map, sizeof(map), "0 %ld 1\n", (long)gid);
+	return write_proc_file("/proc/self/gid_map", map);
+}
+
+/** mkdir -p for the directories of @p path (made inside a fresh tmpfs). */
+static int
+make_parents(const char *path)
+{
+	char buf[1200];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) == -1 && errno != EEXIST ? -1 : 0;
+}
+
+/**
+ * Give /tmp a fresh tmpfs, keeping @p keep (the project, if it lives under
+ * /tmp) visible at its own path: the tmpfs is prepared on /dev/shm with a
+ * bind mount of @p keep inside, then moved onto /tmp.
+ */
+static int
+private_tmp(const char *keep)
+{
+	const char *opts = "mode=1777,size=1g";
+
+	if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts) == -1)
+		return -1;
+	if (keep != NULL && strncmp(keep, "/tmp/", 5) == 0) {
+		char inside[1200];
+		snprintf(inside, sizeof(inside), "/dev/shm/%s", keep + 5);
+		if (make_parents(inside) == -1 ||
+		    mount(keep, inside, NULL, MS_BIND | MS_REC, NULL) == -1)
+			return -1;
+	}
+	if (mount("/dev/shm", "/tmp", NULL, MS_MOVE, NULL) == -1)
+		return -1;
+	/* And a second fresh tmpfs for POSIX shm and semaphore names. */
+	return mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
+}
+
+/** Try to enter private IPC and mount namespaces; 0 on success. */
+static int
+enter_namespaces(const struct driver_options *opt)
+{
+	if (opt->no_namespaces)
+		return -1;
+	if (geteuid() != 0 && enter_user_namespace() == -1)
+		return -1;
+	if (unshare(CLONE_NEWIPC | CLONE_NEWNS) == -1)
+		return -1;
+	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return -1;
+	if (private_tmp(opt->keep_path) == -1)
+		return -1;
+	/* The queues of this IPC namespace, for the leak check. */
+	if (mkdir(MQUEUE_MOUNT, 0700) == -1 ||
+	    mount("mqueue", MQUEUE_MOUNT, "mqueue", 0, NULL) == -1)
+		return -1;
+	return 0;
+}
+
+/* -------------------------------------------------------------- listings */
+
+/** List the entries of a directory (without . and ..). */
+static void
+list_dir(const char *dir, struct listing *l)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	l->n = 0;
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL && l->n < MAX_LISTED) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(l->names[l->n++], sizeof(l->names[0]), "%s", e->d_name);
+	}
+	closedir(d);
+}
+
+/** List System V objects of one kind as "id key" strings. */
+static void
+list_sysv(const char *kind, struct listing *l)
+{
+	char path[64], line[512];
+	FILE *f;
+
+	l->n = 0;
+	snprintf(path, sizeof(path), "/proc/sysvipc/%s", kind);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	if (fgets(line, sizeof(line), f) == NULL) { /* header */
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL && l->n < MAX_LISTED) {
+		long long key;
+		long id, uid = -1;
+		int perms;
+		/* Columns: key id perms ... and the owner's uid later on. */
+		if (sscanf(line, "%lld %ld %o", &key, &id, &perms) != 3)
+			continue;
+		(void)uid;
+		snprintf(l->names[l->n++], sizeof(l->names[0]), "%ld 0x%08llx",
+			 id, key & 0xffffffffLL);
+	}
+	fclose(f);
+}
+
+static bool
+listed(const struct listing *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/** Everything the leak check compares before and after a test. */
+struct snapshot {
+	struct listing msg, sem, shm, dev_shm, mqueue, tmp;
+};
+
+static void
+take_snapshot(struct snapshot *s, bool namespaced)
+{
+	list_sysv("msg", &s->msg);
+	list_sysv("sem", &s->sem);
+	list_sysv("shm", &s->shm);
+	list_dir("/dev/shm", &s->dev_shm);
+	list_dir(namespaced ? MQUEUE_MOUNT : "/dev/mqueue", &s->mqueue);
+	list_dir("/tmp", &s->tmp);
+}
+
+/** Report (and, in snapshot mode, remove) System V objects left over. */
+static void
+report_sysv(struct text *t, const char *kind, const struct listing *before,
+	    const struct listing *after, bool remove_them)
+{
+	for (size_t i = 0; i < after->n; i++) {
+		long id;
+		unsigned long key;
+		if (listed(before, after->names[i]) ||
+		    sscanf(after->names[i], "%ld 0x%lx", &id, &key) != 2)
+			continue;
+		if (strcmp(kind, "msg") == 0) {
+			text_add(t, "left a System V message queue (id %ld, key 0x%08lx): "
+				    "remove it with msgctl(id, IPC_RMID, NULL)\n", id, key);
+			if (remove_them)
+				msgctl((int)id, IPC_RMID, NULL);
+		} else if (strcmp(kind, "sem") == 0) {
+			text_add(t, "left a System V semaphore set (id %ld, key 0x%08lx): "
+				    "remove it with semctl(id, 0, IPC_RMID)\n", id, key);
+			if (remove_them)
+				semctl((int)id, 0, IPC_RMID);
+		} else {
+			text_add(t, "left a System V shared memory segment (id %ld, key "
+				    "0x%08lx): remove it with shmctl(id, IPC_RMID, NULL)\n",
+				 id, key);
+			if (remove_them)
+				shmctl((int)id, IPC_RMID, NULL);
+		}
+	}
+}
+
+/** Report (and maybe remove) new names in a directory of IPC names. */
+static void
+report_names(struct text *t, const char *dir, const struct listing *before,
+	     const struct listing *after, bool remove_them, const char *skip)
+{
+	for (size_t i = 0; i < after->n; i++) {
+		const char *name = after->names[i];
+		char path[600];
+		if (listed(before, name) || (skip && strcmp(name, skip) == 0))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (strcmp(dir, "/dev/shm") == 0 && strncmp(name, "sem.", 4) == 0)
+			text_add(t, "left the POSIX named semaphore /%s: remove it "
+				    "with sem_unlink(\"/%s\")\n", name + 4, name + 4);
+		else if (strcmp(dir, "/dev/shm") == 0)
+			text_add(t, "left the POSIX shared memory object /%s: remove "
+				    "it with shm_unlink(\"/%s\")\n", name, name);
+		else if (strcmp(dir, "/tmp") == 0)
+			text_add(t, "left %s: a test may create files only in the "
+				    "directory it gives you, never at a fixed /tmp "
+				    "path\n", path);
+		else
+			text_add(t, "left the POSIX message queue /%s: remove it "
+				    "with mq_unlink(\"/%s\")\n", name, name);
+		if (remove_them)
+			unlink(path);
+	}
+}
+
+/** The test's leftovers, comparing after with before. */
+static void
+report_leftovers(struct text *t, const struct snapshot *before,
+		 const struct snapshot *after, bool namespaced,
+		 const char *test_dir_name)
+{
+	/* In a namespace all of this vanishes with it; otherwise clean up. */
+	bool remove_them = !namespaced;
+
+	report_sysv(t, "msg", &before->msg, &after->msg, remove_them);
+	report_sysv(t, "sem", &before->sem, &after->sem, remove_them);
+	report_sysv(t, "shm", &before->shm, &after->shm, remove_them);
+	report_names(t, "/dev/shm", &before->dev_shm, &after->dev_shm,
+		     remove_them, NULL);
+	report_names(t, namespaced ? MQUEUE_MOUNT : "/dev/mqueue",
+		     &before->mqueue, &after->mqueue, remove_them, NULL);
+	if (namespaced) /* only a private /tmp tells whose file it is */
+		report_names(t, "/tmp", &before->tmp, &after->tmp, false,
+			     test_dir_name);
+}
+
+/* ------------------------------------------------------------- processes */
+
+/** Kill every process reparented to us; report those still running. */
+static void
+kill_escaped(struct text *t)
+{
+	char path[64], comm[64], stat_path[64], buf[512];
+	bool found = true;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
+		 (long)getpid());
+	while (found) {
+		FILE *f = fopen(path, "r");
+		long child;
+		found = false;
+		while (f != NULL && fscanf(f, "%ld", &child) == 1) {
+			FILE *s;
+			size_t n = 0;
+			char *paren, state = '?';
+			snprintf(stat_path, sizeof(stat_path), "/proc/%ld/stat", child);
+			s = fopen(stat_path, "r");
+			if (s != NULL) {
+				n = fread(buf, 1, sizeof(buf) - 1, s);
+				fclose(s);
+			}
+			buf[n] = '\0';
+			paren = strrchr(buf, ')');
+			if (paren != NULL && paren[1] != '\0')
+				state = paren[2];
+			snprintf(comm, sizeof(comm), "?");
+			if (strchr(buf, '(') && paren)
+				snprintf(comm, sizeof(comm), "%.*s",
+					 (int)(paren - strchr(buf, '(') - 1),
+					 strchr(buf, '(') + 1);
+			if (state != 'Z')
+				text_add(t, "process %ld (%s) was still running after the "
+					    "test: it escaped the test's process group "
+					    "(setsid/setpgid?) or was never waited for; "
+					    "the grader killed it\n", child, comm);
+			kill((pid_t)child, SIGKILL);
+			found = true;
+		}
+		if (f != NULL)
+			fclose(f);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (found)
+			while (waitpid(-1, NULL, 0) > 0)
+				; /* children of the killed ones come to us next */
+	}
+}
+
+/** Keep the last OUTPUT_TAIL bytes of the test's output file. */
+static char *
+read_tail(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	off_t size;
+	ssize_t n;
+
+	if (fd == -1)
+		return NULL;
+	size = lseek(fd, 0, SEEK_END);
+	if (size > OUTPUT_TAIL)
+		lseek(fd, size - OUTPUT_TAIL, SEEK_SET);
+	else
+		lseek(fd, 0, SEEK_SET);
+	buf = calloc(1, OUTPUT_TAIL + 1);
+	n = buf ? ipc_read_all(fd, buf, OUTPUT_TAIL) : -1;
+	close(fd);
+	if (n <= 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* ------------------------------------------------------- the test process */
+
+/** Should the test run as 'nobody' (so fork limits apply to it)? */
+static bool
+can_drop_to_nobody(const char *grader)
+{
+	char path[1200];
+	struct stat st;
+
+	if (geteuid() != 0 || getpwnam("nobody") == NULL)
+		return false;
+	/* Every directory on the way must be searchable by others. */
+	snprintf(path, sizeof(path), "%s", grader);
+	for (char *slash = strrchr(path, '/'); slash != NULL && slash != path;
+	     slash = strrchr(path, '/')) {
+		*slash = '\0';
+		if (stat(path, &st) == -1 || !(st.st_mode & S_IXOTH))
+			return false;
+	}
+	return stat(grader, &st) == 0 && (st.st_mode & S_IXOTH);
+}
+
+/** Limits that stop fork loops, runaway output, memory and CPU hogs. */
+static void
+set_limits(const struct driver_options *opt, double timeout_s)
+{
+	struct rlimit nproc = { 256, 256 };
+	struct rlimit fsize = { 256u << 20, 256u << 20 };
+	struct rlimit as = { 4ul << 30, 4ul << 30 };
+	struct rlimit core = { 0, 0 };
+	rlim_t cpu_s = (rlim_t)(timeout_s * 2) + 10;
+	struct rlimit cpu = { cpu_s, cpu_s };
+
+	setrlimit(RLIMIT_NPROC, &nproc);
+	setrlimit(RLIMIT_FSIZE, &fsize);
+	setrlimit(RLIMIT_CORE, &core);
+	setrlimit(RLIMIT_CPU, &cpu);
+	if (!opt->no_memory_limit)
+		setrlimit(RLIMIT_AS, &as);
+}
+
+/** Drop root for the test: no capabilities, and RLIMIT_NPROC applies. */
+static int
+drop_to_nobody(const char *test_dir)
+{
+	struct passwd *pw = getpwnam("nobody");
+
+	if (pw == NULL || chown(test_dir, pw->pw_uid, pw->pw_gid) == -1)
+		return -1;
+	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1)
+		return -1;
+	return 0;
+}
+
+/** The grader process: set up and exec `grader --run NAME`. */
+static _Noreturn void
+exec_grader(const struct driver_options *opt, const struct driver_lab *lab,
+	    const struct driver_test *test, const char *test_dir, bool as_nobody)
+{
+	char grader[1100], demo[1100], ref[1100], result[700], out[700];
+	int fd;
+
+	snprintf(grader, sizeof(grader), "%s/grader", lab->build_dir);
+	snprintf(result, sizeof(result), "%s/.ipclab-result", test_dir);
+	snprintf(out, sizeof(out), "%s/.ipclab-output", test_dir);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	fd = open("/dev/null", O_RDONLY);
+	dup2(fd, STDIN_FILENO);
+	close(fd);
+	set_limits(opt, test->timeout_s * opt->timeout_scale);
+	if (as_nobody && drop_to_nobody(test_dir) == -1)
+		_exit(125);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd != -1) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	if (chdir(test_dir) == -1)
+		_exit(125);
+	setenv("TMPDIR", test_dir, 1);
+	setenv(GRADE_ENV_TEST_DIR, test_dir, 1);
+	setenv(GRADE_ENV_RESULT_FILE, result, 1);
+	snprintf(demo, sizeof(demo), "%s/demo", lab->build_dir);
+	snprintf(ref, sizeof(ref), "%s/reference-demo", lab->build_dir);
+	if (access(demo, X_OK) == 0)
+		setenv(GRADE_ENV_DEMO, demo, 1);
+	if (access(ref, X_OK) == 0)
+		setenv(GRADE_ENV_REF_DEMO, ref, 1);
+	unsetenv("CK_RUN_SUITE");
+	unsetenv("CK_RUN_CASE");
+	unsetenv("CK_INCLUDE_TAGS");
+	unsetenv("CK_EXCLUDE_TAGS");
+	execl(grader, grader, "--run", test->name, (char *)NULL);
+	fprintf(stderr, "cannot run %s: %s\n", grader, strerror(errno));
+	_exit(126);
+}
+
+/** Wait for the grader, killing it (and its group) after @p limit_ms. */
+static int
+supervise_grader(pid_t grader, int limit_ms, bool *overran)
+{
+	int status = 0;
+
+	*overran = false;
+	if (ipc_waitpid_timeout(grader, &status, limit_ms) == -1) {
+		*overran = true;
+		kill(-grader, SIGKILL);
+		kill(grader, SIGKILL);
+		ipc_waitpid(grader, &status);
+	}
+	return status;
+}
+
+/** Send one field to the driver: a tag line then length-prefixed bytes. */
+static void
+send_field(int fd, const char *tag, const char *value)
+{
+	char head[64];
+	size_t len = value ? strlen(value) : 0;
+
+	snprintf(head, sizeof(head), "%s %zu\n", tag, len);
+	ipc_write_all(fd, head, strlen(head));
+	if (len)
+		ipc_write_all(fd, value, len);
+}
+
+/** Make the directory the test runs in. */
+static int
+make_test_dir(bool namespaced, char *out, size_t out_len)
+{
+	const char *base = namespaced ? "/tmp" : getenv("IPCLAB_RUN_DIR");
+
+	snprintf(out, out_len, "%s/ipclab-test-XXXXXX", base ? base : "/tmp");
+	return mkdtemp(out) == NULL ? -1 : 0;
+}
+
+/** Remove a directory tree (the test's own temp dir). */
+static void
+remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	if (d != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char child[1100];
+			struct stat st;
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
+			if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
+				remove_tree(child);
+			else
+				unlink(child);
+		}
+		closedir(d);
+	}
+	rmdir(path);
+}
+
+/** The supervisor: sandbox, run, watch, clean, report on @p report_fd. */
+static _Noreturn void
+supervise(const struct driver_options *opt, const struct driver_lab *lab,
+	  const struct driver_test *test, int report_fd)
+{
+	struct snapshot before, after;
+	struct text problems = { 0 };
+	char test_dir[600], path[1200], status_text[32];
+	bool namespaced, overran, as_nobody;
+	pid_t grader;
+	int status, limit_ms;
+	char *result, *output;
+
+	setsid();
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	namespaced = enter_namespaces(opt) == 0;
+	snprintf(path, sizeof(path), "%s/grader", lab->build_dir);
+	as_nobody = can_drop_to_nobody(path);
+	send_field(report_fd, "MODE", namespaced ? "namespaces" : "snapshot");
+	if (make_test_dir(namespaced, test_dir, sizeof(test_dir)) == -1) {
+		send_field(report_fd, "ERROR", "cannot create the test directory");
+		_exit(1);
+	}
+	take_snapshot(&before, namespaced);
+	grader = fork();
+	if (grader == 0)
+		exec_grader(opt, lab, test, test_dir, as_nobody);
+	limit_ms = (int)(test->timeout_s * opt->timeout_scale * 1000) + 5000;
+	status = supervise_grader(grader, limit_ms, &overran);
+	kill_escaped(&problems);
+	take_snapshot(&after, namespaced);
+	report_leftovers(&problems, &before, &after, namespaced,
+			 strrchr(test_dir, '/') + 1);
+
+	snprintf(path, sizeof(path), "%s/.ipclab-result", test_dir);
+	{
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		result = NULL;
+		if (fd != -1) {
+			ipc_read_to_end(fd, &result, 1 << 20);
+			close(fd);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/.ipclab-output", test_dir);
+	output = read_tail(path);
+	remove_tree(test_dir);
+
+	snprintf(status_text, sizeof(status_text), "%d", status);
+	send_field(report_fd, "STATUS", status_text);
+	send_field(report_fd, "OVERRAN", overran ? "1" : "0");
+	send_field(report_fd, "RESULT", result);
+	send_field(report_fd, "PROBLEMS", problems.buf);
+	send_field(report_fd, "OUTPUT", output);
+	_exit(0);
+}
+
+/* ----------------------------------------------------------- driver side */
+
+/** Read the supervisor's fields into @p result. */
+static void
+parse_fields(char *buf, size_t len, struct sandbox_result *result)
+{
+	size_t at = 0;
+
+	while (at < len) {
+		char tag[32];
+		size_t n;
+		char *nl = memchr(buf + at, '\n', len - at);
+		if (nl == NULL || sscanf(buf + at, "%31s %zu", tag, &n) != 2)
+			break;
+		at = (size_t)(nl - buf) + 1;
+		if (n > len - at)
+			break;
+		char *value = strndup(buf + at, n);
+		at += n;
+		if (strcmp(tag, "MODE") == 0)
+			result->mode = strcmp(value, "namespaces") == 0
+					       ? "namespaces" : "snapshot";
+		if (strcmp(tag, "STATUS") == 0)
+			result->grader_status = atoi(value);
+		else if (strcmp(tag, "OVERRAN") == 0)
+			result->overran = value[0] == '1';
+		if (strcmp(tag, "RESULT") == 0 && n)
+			result->result_line = value;
+		else if (strcmp(tag, "PROBLEMS") == 0 && n)
+			result->problems = value;
+		else if (strcmp(tag, "OUTPUT") == 0 && n)
+			result->output = value;
+		else if (strcmp(tag, "ERROR") == 0)
+			result->problems = value;
+		else
+			free(value);
+	}
+}
+
+int
+sandbox_run_test(const struct driver_options *opt,
+		 const struct driver_lab *lab, const struct driver_test *test,
+		 struct sandbox_result *result)
+{
+	int fds[2];
+	pid_t pid;
+	char *report = NULL;
+	ssize_t len;
+
+	memset(result, 0, sizeof(*result));
+	result->mode = "snapshot";
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		supervise(opt, lab, test, fds[1]);
+	}
+	close(fds[1]);
+	len = ipc_read_to_end(fds[0], &report, 16 << 20);
+	close(fds[0]);
+	ipc_waitpid(pid, NULL);
+	if (len > 0)
+		parse_fields(report, (size_t)len, result);
+	free(report);
+	return 0;
+}
+
+void
+sandbox_result_free(struct sandbox_result *result)
+{
+	free(result->result_line);
+	free(result->problems);
+	free(result->output);
+	memset(result, 0, sizeof(*result));
+}
