@@ -13,7 +13,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 # Everything built goes under build/, never next to the sources.
-BUILD    := $(ROOT)/build
+BUILD    ?= $(ROOT)/build
 VARIANT  := $(if $(SANITIZE),-asan)
 CBUILD   := $(BUILD)/common$(VARIANT)
 LIBIPC   := $(CBUILD)/libipc.a

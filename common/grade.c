@@ -115,12 +115,7 @@ leave_as_stray_child(const char *where)
 	_exit(GRADE_STRAY_STATUS);
 }
 
-void
-grade_after_call(const char *call)
-{
-	if (getpid() != state.test_pid)
-		leave_as_stray_child(call);
-}
+
 
 /* -------------------------------------------------------------- helpers */
 
@@ -498,6 +493,24 @@ is_helper(pid_t pid)
 	return false;
 }
 
+/** Does @p pid exit within a moment? (A child that was about to exit when
+ *  the function returned is a zombie-to-be, not a runaway.) */
+static bool
+exits_soon(pid_t pid)
+{
+	siginfo_t info;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	bool exited;
+
+	if (pidfd == -1)
+		return false;
+	exited = poll(&pfd, 1, 250) == 1;
+	close(pidfd);
+	/* WNOWAIT: leave it unreaped, check_children() kills and reaps. */
+	return exited && waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) == 0;
+}
+
 /** Kill and reap every child; describe the student's ones in @p msg. */
 static void
 check_children(char *msg)
@@ -520,11 +533,17 @@ check_children(char *msg)
 				       "was never reaped; waitpid() every child "
 				       "you fork\n",
 				       child, comm);
+			else if (exits_soon((pid_t)child))
+				append(msg,
+				       "left a zombie: child %ld (%s) exited but "
+				       "was never reaped; waitpid() every child "
+				       "you fork\n",
+				       child, comm);
 			else
 				append(msg,
 				       "left child process %ld (%s) running: "
-				       "wait for (or stop) every child before "
-				       "returning\n",
+				       "stop it and waitpid() every child you "
+				       "fork before returning\n",
 				       child, comm);
 			kill((pid_t)child, SIGKILL);
 		}
@@ -554,6 +573,18 @@ check_stray_returns(char *msg)
 	}
 	fclose(f);
 	unlink(grade_path(GRADE_STRAY_MARKER));
+}
+
+void
+grade_after_call(const char *call)
+{
+	char msg[MESSAGE_MAX] = "";
+
+	if (getpid() != state.test_pid)
+		leave_as_stray_child(call);
+	/* In the test process: did a child already sign in as a stray? */
+	check_stray_returns(msg);
+	ck_assert_msg(msg[0] == '\0', "%s", msg);
 }
 
 /** Checked fixture, run in the test process before the test body. */

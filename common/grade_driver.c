@@ -30,7 +30,7 @@ usage(FILE *out)
 		"  --format=text|tap|junit|json  report format (default text)\n"
 		"  --output=FILE     write the format to FILE, text to stdout\n"
 		"  --step=N          run only the tests of handout step N\n"
-		"  --test=NAME       run only the test NAME\n"
+		"  --test=NAME[,NAME...] run only these tests\n"
 		"  --verbose         show output of passing tests too\n"
 		"  --no-namespaces   use the snapshot sandbox even if namespaces work\n"
 		"  --no-memory-limit do not cap memory (sanitizer builds)\n"
@@ -265,8 +265,17 @@ selected(const struct driver_options *opt, const struct driver_test *t)
 {
 	if (opt->step && t->step != opt->step)
 		return false;
-	if (opt->only_test && strcmp(opt->only_test, t->name) != 0)
+	if (opt->only_test != NULL) {
+		/* A comma-separated list of names. */
+		size_t len = strlen(t->name);
+		for (const char *p = opt->only_test; *p; p += strcspn(p, ",")) {
+			p += *p == ',';
+			if (strncmp(p, t->name, len) == 0 &&
+			    (p[len] == ',' || p[len] == '\0'))
+				return true;
+		}
 		return false;
+	}
 	return true;
 }
 
@@ -359,6 +368,17 @@ write_format(const struct driver_options *opt, FILE *out,
 		report_json(out, labs, n);
 }
 
+/** Did any test of any lab run? (A mistyped selection runs none.) */
+static bool
+any_ran(const struct driver_lab *labs, size_t n)
+{
+	for (size_t l = 0; l < n; l++)
+		for (size_t i = 0; i < labs[l].n_tests; i++)
+			if (labs[l].tests[i].ran)
+				return true;
+	return false;
+}
+
 /** Make the per-run directory used by the snapshot sandbox. */
 static char *
 make_run_dir(void)
@@ -403,6 +423,12 @@ main(int argc, char **argv)
 	}
 	rmdir(run_dir);
 	free(run_dir);
+	if ((opt.step || opt.only_test) && !any_ran(labs, n)) {
+		fprintf(stderr, "ipcgrade: no test matches %s%s%s%d\n",
+			opt.only_test ? "TEST=" : "", opt.only_test ? opt.only_test : "",
+			opt.only_test ? " / STEP=" : "STEP=", opt.step);
+		return 2;
+	}
 	if (opt.output != NULL || strcmp(opt.format, "text") == 0)
 		report_text(stdout, &opt, labs, n, mode);
 	if (opt.output != NULL) {

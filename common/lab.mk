@@ -17,7 +17,7 @@ include $(ROOT)/common/config.mk
 
 IMPL     ?= labs
 IMPL_DIR ?= $(ROOT)/$(IMPL)/$(LAB)
-LAB_DIR  := $(ROOT)/labs/$(LAB)
+LAB_DIR  ?= $(ROOT)/labs/$(LAB)
 B        ?= $(BUILD)/$(IMPL)$(VARIANT)/$(LAB)
 REF_B    := $(BUILD)/solutions$(VARIANT)/$(LAB)
 

@@ -71,7 +71,12 @@ check_write_all(size_t len, bool faults)
 		      "buffer (a short write), write the rest",
 		      len, n, n == -1 ? ipc_errno_name(errno) : "short");
 	close(fds[1]);
-	ck_assert_int_eq(ipc_read_all(fds[0], back, len), (ssize_t)len);
+	n = ipc_read_all(fds[0], back, len);
+	ck_assert_msg(n == (ssize_t)len,
+		      "pipe_write_all() said it wrote %zu bytes but the pipe "
+		      "holds only %zd: a short write is not a whole write, "
+		      "write the rest",
+		      len, n);
 	ck_assert_msg(first_mismatch(data, back, len) == len,
 		      "the pipe held different bytes than were written, from "
 		      "offset %zu on: after a short write, continue from where "

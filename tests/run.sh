@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The suite's own tests (make test). Usage:
+#   tests/run.sh              everything
+#   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
+#                             buggy asan formats docs (NN: one lab, for buggy)
+# Prints "ok"/"not ok" per check and ends with "N passed, N failed".
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+# A build tree of its own, with warnings as errors for everything built.
+export BUILD="$ROOT/build/test" WERROR=1
+MAKE="make -s --no-print-directory"
+DRIVER="$BUILD/common/ipcgrade"
+OUT="$BUILD/results"
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
+check() { # check "description" command...
+	local what=$1; shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+jqtest() { jq -e "$@" >/dev/null 2>&1; }
+labs() { (cd labs && ls -d [0-9][0-9]-* 2>/dev/null); }
+
+# Grade with the driver and write JSON to $OUT/$1.json (name) for jq.
+grade_json() { # name impl [make args...]
+	local name=$1 impl=$2; shift 2
+	$MAKE grade IMPL="$impl" FORMAT=json OUT="$OUT/$name.json" "$@" \
+		>"$OUT/$name.txt" 2>&1
+}
+
+part_build() {
+	mkdir -p "$OUT"
+	check "common, solutions, skeletons and graders build with -Wall -Wextra -Werror" \
+		$MAKE all
+	for lab in $(labs); do
+		check "$lab: reference builds warning-free" \
+			$MAKE -C "labs/$lab" LAB="$lab" IMPL=solutions all
+	done
+}
+
+part_unit() {
+	$MAKE -C tests/unit >/dev/null || { not_ok "unit tests build"; return; }
+	check "common library unit tests" "$BUILD/unit/test_common"
+}
+
+part_reference() {
+	for lab in $(labs); do
+		grade_json "ref-$lab" solutions LAB="$lab"
+		check "$lab: the reference scores 100%" jqtest \
+			'.max_score > 0 and .score == .max_score' "$OUT/ref-$lab.json" ||
+			sed 's/^/    /' "$OUT/ref-$lab.txt" | grep -B1 -A6 FAIL | head -40
+	done
+}
+
+part_skeleton() {
+	for lab in $(labs); do
+		grade_json "skel-$lab" labs LAB="$lab"
+		check "$lab: the skeleton scores 0" jqtest \
+			'.max_score > 0 and .score == 0' "$OUT/skel-$lab.json"
+		check "$lab: no test waits for a timeout on a stub" jqtest \
+			'[.tests[] | select(.output | test("timed out|time limit"))] | length == 0' \
+			"$OUT/skel-$lab.json"
+	done
+}
+
+# A buggy variant: the reference with one bug patched in. Its header says
+# which tests must fail and what the failure message must mention.
+run_variant() { # lab patch
+	local lab=$1 patch=$2 name src dir expect message
+	name=$(basename "$patch" .patch)
+	dir="$BUILD/buggy/$lab/$name"
+	src="$dir/src"
+	expect=$(sed -n 's/^Expect-fail: *//p' "$patch" | tr ' ' ',')
+	message=$(sed -n 's/^Expect-message: *//p' "$patch")
+	rm -rf "$src" && mkdir -p "$src"
+	cp -r "solutions/$lab/." "$src/"
+	if ! patch -s -p1 -d "$src" <"$patch" >"$dir.patch.log" 2>&1; then
+		not_ok "$lab/$name: the patch applies to the reference"
+		sed 's/^/    /' "$dir.patch.log"
+		return
+	fi
+	if [ -z "$expect" ]; then
+		not_ok "$lab/$name: the patch names the tests it must fail"
+		return
+	fi
+	$MAKE -C "labs/$lab" LAB="$lab" IMPL_DIR="$src" B="$dir/build" grade-build \
+		>"$dir.build.log" 2>&1
+	"$DRIVER" --keep="$ROOT" --format=json --test="$expect" "$dir/build" \
+		>"$dir.json" 2>"$dir.err"
+	if jq -e --arg names "$expect" --arg msg "$message" '
+		($names | split(",")) as $want
+		| [.tests[] | select(.name as $n | $want | index($n))] as $hit
+		| ($hit | length) == ($want | length)
+		  and all($hit[]; .status == "failed"
+		           and (.output | ascii_downcase | contains($msg | ascii_downcase)))' \
+		"$dir.json" >/dev/null; then
+		ok "$lab/$name: caught by $expect"
+	else
+		not_ok "$lab/$name: expected $expect to fail mentioning \"$message\""
+		jq -r '.tests[] | "    \(.name): \(.status): \(.output | split("\n")[0])"' \
+			"$dir.json" 2>/dev/null | head -20
+	fi
+}
+
+part_buggy() {
+	local only=${1:-}
+	for lab in $(labs); do
+		[ -n "$only" ] && [ "${lab#"$only"}" = "$lab" ] && continue
+		for patch in tests/buggy/"$lab"/*.patch; do
+			[ -e "$patch" ] && run_variant "$lab" "$patch"
+		done
+	done
+}
+
+part_engine() {
+	tests/engine/run.sh "$DRIVER" "$OUT" && ok "engine: containment and anti-cheat" ||
+		not_ok "engine: containment and anti-cheat"
+}
+
+part_asan() {
+	for lab in $(labs); do
+		grade_json "asan-$lab" solutions LAB="$lab" SANITIZE=1
+		check "$lab: the reference is clean under ASan+UBSan" jqtest \
+			'.max_score > 0 and .score == .max_score' "$OUT/asan-$lab.json" ||
+			grep -A5 FAIL "$OUT/asan-$lab.txt" | head -20
+	done
+}
+
+part_formats() {
+	local lab
+	lab=$(labs | head -1)
+	$MAKE grade LAB="$lab" IMPL=solutions FORMAT=junit OUT="$OUT/report.xml" >/dev/null 2>&1
+	check "JUnit XML is well formed" xmllint --noout "$OUT/report.xml"
+	$MAKE grade LAB="$lab" FORMAT=junit OUT="$OUT/report-fail.xml" >/dev/null 2>&1
+	check "JUnit XML with failures is well formed and counts them" \
+		sh -c "xmllint --noout '$OUT/report-fail.xml' &&
+		       grep -q '<failure' '$OUT/report-fail.xml'"
+	$MAKE grade LAB="$lab" FORMAT=tap >"$OUT/report.tap" 2>/dev/null
+	check "TAP has a plan that matches its test lines" awk '
+		/^1\.\.[0-9]+$/ { split($0, p, "\\.\\."); plan = p[2] }
+		/^(not )?ok [0-9]+ / { n++; if ($0 !~ "^(not )?ok " n " ") bad = 1 }
+		END { exit !(plan > 0 && plan == n && !bad) }' "$OUT/report.tap"
+	$MAKE grade LAB="$lab" FORMAT=json >"$OUT/report.json" 2>/dev/null
+	check "JSON is valid and its score is the sum of its tests" jqtest \
+		'.score == ([.tests[].score] | add) and .max_score == ([.tests[].max_score] | add)' \
+		"$OUT/report.json"
+	check "an unknown LAB is a clear error" sh -c \
+		"$MAKE grade LAB=99 2>&1 | grep -q 'no lab matches LAB=99'"
+	check "a mistyped TEST is a clear error" sh -c \
+		"$MAKE grade LAB=$lab TEST=test_no_such 2>&1 | grep -q 'no test matches'"
+}
+
+part_docs() {
+	check "make docs builds the site with no Doxygen warning" \
+		sh -c "$MAKE docs >'$OUT/docs.log' 2>&1 || { cat '$OUT/docs.log'; false; }"
+}
+
+mkdir -p "$OUT"
+$MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 passed, 1 failed"; exit 1; }
+case "${1:-all}" in
+all)
+	part_build; part_unit; part_engine; part_reference; part_skeleton
+	part_buggy; part_asan; part_formats; part_docs ;;
+build|unit|engine|reference|skeleton|asan|formats|docs) "part_$1" ;;
+buggy) part_buggy "${2:-}" ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|asan|formats|docs]" >&2; exit 2 ;;
+esac
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
