@@ -459,30 +459,6 @@ check_fds(char *msg)
 	}
 }
 
-/** Read a process's state letter and command name from /proc. */
-static char
-process_state(pid_t pid, char *comm, size_t comm_len)
-{
-	char path[64], buf[512], *open_paren, *close_paren;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return '?';
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	open_paren = strchr(buf, '(');
-	close_paren = strrchr(buf, ')');
-	if (open_paren == NULL || close_paren == NULL || close_paren[1] == '\0')
-		return '?';
-	snprintf(comm, comm_len, "%.*s", (int)(close_paren - open_paren - 1),
-		 open_paren + 1);
-	return close_paren[2];
-}
-
 /** Is @p pid one of the test's own helpers (not the student's child)? */
 static bool
 is_helper(pid_t pid)
@@ -493,19 +469,21 @@ is_helper(pid_t pid)
 	return false;
 }
 
-/** Does @p pid exit within a moment? (A child that was about to exit when
- *  the function returned is a zombie-to-be, not a runaway.) */
+/** Does @p pid exit before @p deadline_ns? (A child that was about to exit
+ *  when the function returned is a zombie-to-be, not a runaway.) */
 static bool
-exits_soon(pid_t pid)
+exits_soon(pid_t pid, uint64_t deadline_ns)
 {
 	siginfo_t info;
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	uint64_t now = ipc_now_ns();
+	int wait_ms = now < deadline_ns ? (int)((deadline_ns - now) / 1000000u) : 0;
 	bool exited;
 
 	if (pidfd == -1)
 		return false;
-	exited = poll(&pfd, 1, 250) == 1;
+	exited = poll(&pfd, 1, wait_ms) == 1;
 	close(pidfd);
 	/* WNOWAIT: leave it unreaped, check_children() kills and reaps. */
 	return exited && waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) == 0;
@@ -516,39 +494,38 @@ static void
 check_children(char *msg)
 {
 	char path[64], comm[64];
+	uint64_t deadline = ipc_now_ns() + 250000000u; /* 250 ms in all */
+	int reported = 0, more = 0;
 	long child;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
 		 (long)getpid());
 	f = fopen(path, "r");
-	if (f != NULL) {
-		while (fscanf(f, "%ld", &child) == 1) {
-			char st = process_state((pid_t)child, comm, sizeof(comm));
-			if (is_helper((pid_t)child))
-				; /* the test's own helper: not the student's fault */
-			else if (st == 'Z')
-				append(msg,
-				       "left a zombie: child %ld (%s) exited but "
-				       "was never reaped; waitpid() every child "
-				       "you fork\n",
-				       child, comm);
-			else if (exits_soon((pid_t)child))
-				append(msg,
-				       "left a zombie: child %ld (%s) exited but "
-				       "was never reaped; waitpid() every child "
-				       "you fork\n",
-				       child, comm);
-			else
-				append(msg,
-				       "left child process %ld (%s) running: "
-				       "stop it and waitpid() every child you "
-				       "fork before returning\n",
-				       child, comm);
-			kill((pid_t)child, SIGKILL);
-		}
-		fclose(f);
+	while (f != NULL && fscanf(f, "%ld", &child) == 1) {
+		char st = ipc_process_state((pid_t)child, comm, sizeof(comm));
+		if (is_helper((pid_t)child))
+			; /* the test's own helper: not the student's fault */
+		else if (reported == 5)
+			more++; /* a fork loop: do not list hundreds */
+		else if (reported++, st == 'Z' || exits_soon((pid_t)child, deadline))
+			append(msg,
+			       "left a zombie: child %ld (%s) exited but was "
+			       "never reaped; waitpid() every child you fork\n",
+			       child, comm);
+		else
+			append(msg,
+			       "left child process %ld (%s) running: stop it "
+			       "and waitpid() every child you fork before "
+			       "returning\n",
+			       child, comm);
+		kill((pid_t)child, SIGKILL);
 	}
+	if (f != NULL)
+		fclose(f);
+	if (more > 0)
+		append(msg, "... and %d more children: is there a fork() in a "
+			    "loop that never stops?\n", more);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		; /* reap all of them */
 	state.n_helpers = 0;

@@ -182,6 +182,13 @@ explain_check_message(char **msg, const char *check_msg,
 		if (t->on_timeout[0])
 			append(msg, ": %s", t->on_timeout);
 	} else if (sscanf(check_msg, "Early exit with return value %d",
+			  &value) == 1 && value == 1) {
+		append(msg,
+		       "a check failed but its message was lost: does your code "
+		       "close file descriptors it does not own? (the grader "
+		       "reports through fd 3, and stdin/stdout/stderr are not "
+		       "yours either)");
+	} else if (sscanf(check_msg, "Early exit with return value %d",
 			  &value) == 1) {
 		append(msg,
 		       "the test process ended early with exit(%d): a function "
@@ -199,6 +206,9 @@ explain_check_message(char **msg, const char *check_msg,
 		else if (value == SIGSEGV)
 			append(msg, ": an invalid memory access (run the demo "
 				    "under valgrind or build with SANITIZE=1)");
+		else if (value == SIGXFSZ)
+			append(msg, ": it wrote more than 256 MiB to a file or "
+				    "to its output (runaway output?)");
 		else if (value == SIGKILL || value == SIGXCPU)
 			append(msg, ": it hit a resource limit (memory, CPU "
 				    "time, processes) or was killed by your code");

@@ -163,7 +163,7 @@ private_tmp(const char *keep)
 	return mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
 }
 
-/** Try to enter private IPC and mount namespaces; 0 on success. */
+/** Try to enter private IPC, mount and PID namespaces; 0 on success. */
 static int
 enter_namespaces(const struct driver_options *opt)
 {
@@ -171,7 +171,9 @@ enter_namespaces(const struct driver_options *opt)
 		return -1;
 	if (geteuid() != 0 && enter_user_namespace() == -1)
 		return -1;
-	if (unshare(CLONE_NEWIPC | CLONE_NEWNS) == -1)
+	/* The PID namespace applies to our children: the first one becomes
+	 * its init (see run_init()). */
+	if (unshare(CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWPID) == -1)
 		return -1;
 	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return -1;
@@ -298,7 +300,8 @@ report_names(struct text *t, const char *dir, const struct listing *before,
 	for (size_t i = 0; i < after->n; i++) {
 		const char *name = after->names[i];
 		char path[600];
-		if (listed(before, name) || (skip && strcmp(name, skip) == 0))
+		if (listed(before, name) || (skip && strcmp(name, skip) == 0) ||
+		    strncmp(name, ".ipclab-", 8) == 0) /* the engine's own */
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (strcmp(dir, "/dev/shm") == 0 && strncmp(name, "sem.", 4) == 0)
@@ -342,11 +345,25 @@ report_leftovers(struct text *t, const struct snapshot *before,
 
 /* ------------------------------------------------------------- processes */
 
-/** Kill every process reparented to us; report those still running. */
+/** Describe a process left behind by the test (zombies do not count). */
+static void
+report_escaped(struct text *t, pid_t pid)
+{
+	char comm[64] = "?";
+	char state = ipc_process_state(pid, comm, sizeof(comm));
+
+	if (state != 'Z' && state != '?')
+		text_add(t, "process %s was still running after the test: it "
+			    "escaped the test's process group (setsid/setpgid?) "
+			    "or was never waited for; the grader killed it\n",
+			 comm);
+}
+
+/** Snapshot mode: kill every process reparented to us (the subreaper). */
 static void
 kill_escaped(struct text *t)
 {
-	char path[64], comm[64], stat_path[64], buf[512];
+	char path[64];
 	bool found = true;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
@@ -356,39 +373,15 @@ kill_escaped(struct text *t)
 		long child;
 		found = false;
 		while (f != NULL && fscanf(f, "%ld", &child) == 1) {
-			FILE *s;
-			size_t n = 0;
-			char *paren, state = '?';
-			snprintf(stat_path, sizeof(stat_path), "/proc/%ld/stat", child);
-			s = fopen(stat_path, "r");
-			if (s != NULL) {
-				n = fread(buf, 1, sizeof(buf) - 1, s);
-				fclose(s);
-			}
-			buf[n] = '\0';
-			paren = strrchr(buf, ')');
-			if (paren != NULL && paren[1] != '\0')
-				state = paren[2];
-			snprintf(comm, sizeof(comm), "?");
-			if (strchr(buf, '(') && paren)
-				snprintf(comm, sizeof(comm), "%.*s",
-					 (int)(paren - strchr(buf, '(') - 1),
-					 strchr(buf, '(') + 1);
-			if (state != 'Z')
-				text_add(t, "process %ld (%s) was still running after the "
-					    "test: it escaped the test's process group "
-					    "(setsid/setpgid?) or was never waited for; "
-					    "the grader killed it\n", child, comm);
+			report_escaped(t, (pid_t)child);
 			kill((pid_t)child, SIGKILL);
 			found = true;
 		}
 		if (f != NULL)
 			fclose(f);
-		while (waitpid(-1, NULL, WNOHANG) > 0)
+		/* Reap them; their own children come to us next round. */
+		while (found && (waitpid(-1, NULL, 0) > 0 || errno == EINTR))
 			;
-		if (found)
-			while (waitpid(-1, NULL, 0) > 0)
-				; /* children of the killed ones come to us next */
 	}
 }
 
@@ -475,13 +468,13 @@ drop_to_nobody(const char *test_dir)
 
 /** The grader process: set up and exec `grader --run NAME`. */
 static _Noreturn void
-exec_grader(const struct driver_options *opt, const struct driver_lab *lab,
+exec_grader(const struct driver_options *opt, const char *bin_dir,
 	    const struct driver_test *test, const char *test_dir, bool as_nobody)
 {
 	char grader[1100], demo[1100], ref[1100], result[700], out[700];
 	int fd;
 
-	snprintf(grader, sizeof(grader), "%s/grader", lab->build_dir);
+	snprintf(grader, sizeof(grader), "%s/grader", bin_dir);
 	snprintf(result, sizeof(result), "%s/.ipclab-result", test_dir);
 	snprintf(out, sizeof(out), "%s/.ipclab-output", test_dir);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -502,8 +495,8 @@ exec_grader(const struct driver_options *opt, const struct driver_lab *lab,
 	setenv("TMPDIR", test_dir, 1);
 	setenv(GRADE_ENV_TEST_DIR, test_dir, 1);
 	setenv(GRADE_ENV_RESULT_FILE, result, 1);
-	snprintf(demo, sizeof(demo), "%s/demo", lab->build_dir);
-	snprintf(ref, sizeof(ref), "%s/reference-demo", lab->build_dir);
+	snprintf(demo, sizeof(demo), "%s/demo", bin_dir);
+	snprintf(ref, sizeof(ref), "%s/reference-demo", bin_dir);
 	if (access(demo, X_OK) == 0)
 		setenv(GRADE_ENV_DEMO, demo, 1);
 	if (access(ref, X_OK) == 0)
@@ -531,19 +524,6 @@ supervise_grader(pid_t grader, int limit_ms, bool *overran)
 		ipc_waitpid(grader, &status);
 	}
 	return status;
-}
-
-/** Send one field to the driver: a tag line then length-prefixed bytes. */
-static void
-send_field(int fd, const char *tag, const char *value)
-{
-	char head[64];
-	size_t len = value ? strlen(value) : 0;
-
-	snprintf(head, sizeof(head), "%s %zu\n", tag, len);
-	ipc_write_all(fd, head, strlen(head));
-	if (len)
-		ipc_write_all(fd, value, len);
 }
 
 /** Make the directory the test runs in. */
@@ -580,6 +560,189 @@ remove_tree(const char *path)
 	rmdir(path);
 }
 
+/** Send one field to the driver: a tag line then length-prefixed bytes. */
+static void
+send_field(int fd, const char *tag, const char *value)
+{
+	char head[64];
+	size_t len = value ? strlen(value) : 0;
+
+	snprintf(head, sizeof(head), "%s %zu\n", tag, len);
+	ipc_write_all(fd, head, strlen(head));
+	if (len)
+		ipc_write_all(fd, value, len);
+}
+
+/** Copy @p from to @p to (a program the test may run), mode 0755. */
+static int
+copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out;
+	char *data = NULL;
+	ssize_t n;
+
+	if (in == -1)
+		return -1;
+	n = ipc_read_to_end(in, &data, 256u << 20);
+	close(in);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (n == -1 || out == -1 || ipc_write_all(out, data, (size_t)n) == -1) {
+		free(data);
+		ipc_close_quietly(out);
+		return -1;
+	}
+	free(data);
+	return close(out);
+}
+
+/**
+ * Copy the lab's programs into the private /tmp, owned by root and read-only
+ * to the test: the test can run them as 'nobody' wherever the project lives,
+ * and cannot replace the reference demo it is compared with.
+ */
+static int
+copy_programs(const struct driver_lab *lab, const char *bin_dir)
+{
+	static const char *const names[] = { "grader", "demo", "reference-demo" };
+	char from[1200], to[1200];
+
+	if (mkdir(bin_dir, 0755) == -1)
+		return -1;
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(from, sizeof(from), "%s/%s", lab->build_dir, names[i]);
+		snprintf(to, sizeof(to), "%s/%s", bin_dir, names[i]);
+		if (access(from, X_OK) == 0 && copy_file(from, to) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/** In the PID namespace's init: describe and kill every process but us. */
+static void
+kill_namespace(struct text *t)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+
+	while (proc != NULL && (e = readdir(proc)) != NULL) {
+		long pid = strtol(e->d_name, NULL, 10);
+		if (pid > 1)
+			report_escaped(t, (pid_t)pid);
+	}
+	if (proc != NULL)
+		closedir(proc);
+	kill(-1, SIGKILL); /* from init: every other process of the namespace */
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+}
+
+/**
+ * Init (pid 1) of the test's PID namespace: run the grader, reap orphans,
+ * and when the grader is done report and kill whatever is left. Nothing a
+ * test does can signal it (init ignores signals it has no handler for), and
+ * kill(-1, ...) in the test reaches only this namespace.
+ */
+static _Noreturn void
+run_init(const struct driver_options *opt, const char *bin_dir,
+	 const struct driver_test *test, const char *test_dir, bool as_nobody,
+	 int report_fd)
+{
+	struct text escaped = { 0 };
+	char status_text[32];
+	int status = 0;
+	pid_t grader, pid;
+
+	/* A /proc that shows this namespace's processes, with its own pids. */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) == -1)
+		_exit(124);
+	grader = fork();
+	if (grader == 0)
+		exec_grader(opt, bin_dir, test, test_dir, as_nobody);
+	while ((pid = waitpid(-1, &status, 0)) != grader)
+		if (pid == -1 && errno != EINTR)
+			break; /* other children are orphans: just reaped */
+	kill_namespace(&escaped);
+	snprintf(status_text, sizeof(status_text), "%d", status);
+	send_field(report_fd, "STATUS", status_text);
+	send_field(report_fd, "ESCAPED", escaped.buf);
+	_exit(0);
+}
+
+/** Read the fields init sent: the grader's status and escaped processes. */
+static void
+read_init_report(int fd, int *status, struct text *problems)
+{
+	char *buf = NULL, *at, *end;
+	ssize_t len = ipc_read_to_end(fd, &buf, 1 << 20);
+
+	for (at = buf, end = buf + (len > 0 ? len : 0); at && at < end;) {
+		char tag[16];
+		size_t n;
+		char *nl = memchr(at, '\n', (size_t)(end - at));
+		if (nl == NULL || sscanf(at, "%15s %zu", tag, &n) != 2 ||
+		    n > (size_t)(end - nl - 1))
+			break;
+		if (strcmp(tag, "STATUS") == 0)
+			*status = atoi(nl + 1);
+		else if (n > 0)
+			text_add(problems, "%.*s", (int)n, nl + 1);
+		at = nl + 1 + n;
+	}
+	free(buf);
+}
+
+/** Namespace mode: run the test under our init; @p status gets the
+ *  grader's wait status. */
+static void
+run_in_namespace(const struct driver_options *opt, const struct driver_lab *lab,
+		 const struct driver_test *test, const char *test_dir,
+		 int *status, bool *overran, struct text *problems)
+{
+	const char *bin_dir = "/tmp/.ipclab-bin";
+	bool as_nobody = geteuid() == 0 && getpwnam("nobody") != NULL;
+	int limit_ms = (int)(test->timeout_s * opt->timeout_scale * 1000) + 5000;
+	int fds[2];
+	pid_t init;
+
+	*status = 0;
+	if (copy_programs(lab, bin_dir) == -1 || pipe2(fds, O_CLOEXEC) == -1) {
+		text_add(problems, "cannot copy the lab's programs for the test\n");
+		*status = 126 << 8;
+		return;
+	}
+	init = fork();
+	if (init == 0) {
+		close(fds[0]);
+		run_init(opt, bin_dir, test, test_dir, as_nobody, fds[1]);
+	}
+	close(fds[1]);
+	*status = supervise_grader(init, limit_ms, overran);
+	if (!*overran && init != -1)
+		read_init_report(fds[0], status, problems);
+	close(fds[0]);
+}
+
+/** Snapshot mode: we are the subreaper that finds escaped processes. */
+static void
+run_with_subreaper(const struct driver_options *opt,
+		   const struct driver_lab *lab, const struct driver_test *test,
+		   const char *test_dir, int *status, bool *overran,
+		   struct text *problems)
+{
+	char grader_path[1200];
+	int limit_ms = (int)(test->timeout_s * opt->timeout_scale * 1000) + 5000;
+	pid_t grader;
+
+	snprintf(grader_path, sizeof(grader_path), "%s/grader", lab->build_dir);
+	grader = fork();
+	if (grader == 0)
+		exec_grader(opt, lab->build_dir, test, test_dir,
+			    can_drop_to_nobody(grader_path));
+	*status = supervise_grader(grader, limit_ms, overran);
+	kill_escaped(problems);
+}
+
 /** The supervisor: sandbox, run, watch, clean, report on @p report_fd. */
 static _Noreturn void
 supervise(const struct driver_options *opt, const struct driver_lab *lab,
@@ -588,41 +751,35 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	struct snapshot before, after;
 	struct text problems = { 0 };
 	char test_dir[600], path[1200], status_text[32];
-	bool namespaced, overran, as_nobody;
-	pid_t grader;
-	int status, limit_ms;
-	char *result, *output;
+	bool namespaced, overran = false;
+	int status;
+	char *result = NULL, *output;
 
 	setsid();
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	namespaced = enter_namespaces(opt) == 0;
-	snprintf(path, sizeof(path), "%s/grader", lab->build_dir);
-	as_nobody = can_drop_to_nobody(path);
 	send_field(report_fd, "MODE", namespaced ? "namespaces" : "snapshot");
 	if (make_test_dir(namespaced, test_dir, sizeof(test_dir)) == -1) {
 		send_field(report_fd, "ERROR", "cannot create the test directory");
 		_exit(1);
 	}
 	take_snapshot(&before, namespaced);
-	grader = fork();
-	if (grader == 0)
-		exec_grader(opt, lab, test, test_dir, as_nobody);
-	limit_ms = (int)(test->timeout_s * opt->timeout_scale * 1000) + 5000;
-	status = supervise_grader(grader, limit_ms, &overran);
-	kill_escaped(&problems);
+	if (namespaced)
+		run_in_namespace(opt, lab, test, test_dir, &status, &overran,
+				 &problems);
+	else
+		run_with_subreaper(opt, lab, test, test_dir, &status, &overran,
+				   &problems);
 	take_snapshot(&after, namespaced);
 	report_leftovers(&problems, &before, &after, namespaced,
 			 strrchr(test_dir, '/') + 1);
 
 	snprintf(path, sizeof(path), "%s/.ipclab-result", test_dir);
-	{
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		result = NULL;
-		if (fd != -1) {
-			ipc_read_to_end(fd, &result, 1 << 20);
-			close(fd);
-		}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd != -1) {
+		ipc_read_to_end(fd, &result, 1 << 20);
+		close(fd);
 	}
 	snprintf(path, sizeof(path), "%s/.ipclab-output", test_dir);
 	output = read_tail(path);

@@ -229,6 +229,31 @@ ipc_describe_status(int status, char *out, size_t out_len)
 	return out;
 }
 
+char
+ipc_process_state(pid_t pid, char *comm, size_t comm_len)
+{
+	char path[64], buf[512], *open_paren, *close_paren;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return '?';
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "pid (comm) S ...": comm may itself contain spaces and parens. */
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (open_paren == NULL || close_paren == NULL || close_paren[1] == '\0')
+		return '?';
+	if (comm != NULL)
+		snprintf(comm, comm_len, "%.*s",
+			 (int)(close_paren - open_paren - 1), open_paren + 1);
+	return close_paren[2];
+}
+
 uint64_t
 ipc_now_ns(void)
 {

@@ -134,6 +134,16 @@ pid_t ipc_waitpid_timeout(pid_t pid, int *status, int timeout_ms);
 const char *ipc_describe_status(int status, char *out, size_t out_len);
 
 /**
+ * @brief A process's state letter and command name, from /proc/PID/stat.
+ * @param pid      the process
+ * @param comm     receives its command name (may be NULL)
+ * @param comm_len size of @p comm
+ * @return the state letter ('R', 'S', 'Z' for a zombie, ...), or '?' if the
+ *         process does not exist (any more).
+ */
+char ipc_process_state(pid_t pid, char *comm, size_t comm_len);
+
+/**
  * @brief Monotonic clock in nanoseconds, for measuring durations.
  * @return nanoseconds since an arbitrary fixed point.
  */

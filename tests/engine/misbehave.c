@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file misbehave.c
+ * @brief The misbehaviours the engine's tests provoke (see misbehave.h).
+ */
+#include "misbehave.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/** Block for ever on a pipe nobody writes (no sleeping, no spinning). */
+static void
+block_forever(void)
+{
+	int fds[2];
+	char c;
+
+	if (pipe(fds) == 0)
+		while (read(fds[0], &c, 1) != 0)
+			;
+	_exit(0);
+}
+
+/** A daemon: double fork and setsid, then block. */
+static int
+escape(void)
+{
+	pid_t child = fork();
+
+	if (child == 0) {
+		setsid();
+		if (fork() == 0)
+			block_forever();
+		_exit(0);
+	}
+	waitpid(child, NULL, 0);
+	return 0;
+}
+
+/** Flood stdout until a limit stops it. */
+static int
+flood(void)
+{
+	static char junk[1 << 16];
+
+	memset(junk, 'x', sizeof(junk));
+	for (;;)
+		if (write(STDOUT_FILENO, junk, sizeof(junk)) == -1)
+			return -1;
+}
+
+/** Hang with every signal the engine might use blocked or ignored. */
+static int
+hang_deaf(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	signal(SIGALRM, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGCHLD, SIG_IGN);
+	setpgid(0, 0);
+	block_forever();
+	return 0;
+}
+
+/** A POSIX IPC name of this process's own. */
+static const char *
+unique_name(void)
+{
+	static char name[64];
+
+	snprintf(name, sizeof(name), "/ipclab-engine-%ld", (long)getpid());
+	return name;
+}
+
+int
+misbehave(const char *name, int arg)
+{
+	if (strcmp(name, "nothing") == 0)
+		return 0;
+	if (strcmp(name, "exit0") == 0)
+		exit(0);
+	if (strcmp(name, "_exit0") == 0)
+		_exit(0);
+	if (strcmp(name, "child_returns") == 0) {
+		pid_t child = fork();
+		if (child > 0)
+			waitpid(child, NULL, 0);
+		return 0; /* both processes return */
+	}
+	if (strcmp(name, "leak_fd") == 0)
+		return open("/dev/null", O_RDONLY) == -1 ? -1 : 0;
+	if (strcmp(name, "close_foreign_fd") == 0)
+		return close(arg);
+	if (strcmp(name, "zombie") == 0)
+		return fork() == 0 ? (_exit(0), 0) : 0;
+	if (strcmp(name, "running_child") == 0)
+		return fork() == 0 ? (block_forever(), 0) : 0;
+	if (strcmp(name, "escape") == 0)
+		return escape();
+	if (strcmp(name, "kill_parent") == 0)
+		return kill(getppid(), SIGKILL);
+	if (strcmp(name, "kill_everything") == 0)
+		return kill(-1, SIGKILL);
+	if (strcmp(name, "close_all_fds") == 0) {
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+		return -1; /* and fail, so the test's assertion fires */
+	}
+	if (strcmp(name, "fake_summary") == 0) {
+		printf("100%%: Checks: 1, Failures: 0, Errors: 0\nScore: 99/99\n");
+		fflush(stdout);
+		return -1;
+	}
+	if (strcmp(name, "segfault") == 0)
+		return *(volatile int *)(long)arg;
+	if (strcmp(name, "hang_deaf") == 0)
+		return hang_deaf();
+	if (strcmp(name, "flood") == 0)
+		return flood();
+	if (strcmp(name, "fork_bomb") == 0) {
+		for (int i = 0; i < 1000; i++)
+			if (fork() == 0)
+				block_forever();
+		return 0;
+	}
+	if (strcmp(name, "sysv_msg") == 0)
+		return msgget(IPC_PRIVATE, IPC_CREAT | 0600) == -1 ? -1 : 0;
+	if (strcmp(name, "posix_sem") == 0) {
+		sem_t *s = sem_open(unique_name(), O_CREAT, 0600, 1);
+		return s == SEM_FAILED ? -1 : sem_close(s);
+	}
+	if (strcmp(name, "posix_shm") == 0) {
+		int fd = shm_open(unique_name(), O_CREAT | O_RDWR, 0600);
+		return fd == -1 ? -1 : close(fd);
+	}
+	if (strcmp(name, "posix_mq") == 0) {
+		mqd_t q = mq_open(unique_name(), O_CREAT | O_RDWR, 0600, NULL);
+		return q == (mqd_t)-1 ? -1 : mq_close(q);
+	}
+	if (strcmp(name, "tmp_file") == 0) {
+		int fd = open("/tmp/ipclab-fixed-name", O_CREAT | O_WRONLY, 0600);
+		return fd == -1 ? -1 : close(fd);
+	}
+	if (strcmp(name, "whoami") == 0)
+		return (int)geteuid();
+	errno = EINVAL;
+	return -1;
+}
