@@ -556,12 +556,14 @@ void
 grade_after_call(const char *call)
 {
 	char msg[MESSAGE_MAX] = "";
+	int err = errno; /* the call's errno is the test's to check */
 
 	if (getpid() != state.test_pid)
 		leave_as_stray_child(call);
 	/* In the test process: did a child already sign in as a stray? */
 	check_stray_returns(msg);
 	ck_assert_msg(msg[0] == '\0', "%s", msg);
+	errno = err;
 }
 
 /** Checked fixture, run in the test process before the test body. */

@@ -42,7 +42,7 @@ part_build() {
 }
 
 part_unit() {
-	$MAKE -C tests/unit >/dev/null || { not_ok "unit tests build"; return; }
+	$MAKE -C tests/unit "$BUILD/unit/test_common" || { not_ok "unit tests build"; return; }
 	check "common library unit tests" "$BUILD/unit/test_common"
 }
 
