@@ -50,7 +50,7 @@ deps-test:
 
 docs: deps-docs
 	@mkdir -p $(BUILD)/docs
-	@cd docs && doxygen Doxyfile
+	@cd docs && IPCLAB_DOCS_OUT=$(BUILD)/docs doxygen Doxyfile
 	@echo "docs: $(BUILD)/docs/html/index.html"
 
 doctor:

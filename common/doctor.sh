@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # make doctor: the limits of this machine that a student may hit in the labs.
 # One line per limit; a line starting with "!!" is something to fix or know.
