@@ -2,6 +2,11 @@
 # Build settings shared by the top-level Makefile and every lab (lab.mk).
 # ROOT must be set (absolute path of the project) before including this.
 
+# Quiet: only the compiler's own messages show. V=1 shows every command.
+ifndef V
+.SILENT:
+endif
+
 CC       ?= cc
 CSTD     := -std=c11
 WARN     := -Wall -Wextra $(if $(WERROR),-Werror)

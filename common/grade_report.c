@@ -72,8 +72,10 @@ report_text(FILE *out, const struct driver_options *opt,
 		total_possible += possible;
 		fprintf(out, "  %sScore: %d/%d%s\n\n", bold, score, possible, off);
 	}
-	fprintf(out, "%sTotal score: %d/%d%s  %s(sandbox: %s)%s\n", bold, total,
-		total_possible, off, dim, mode, off);
+	fprintf(out, "%sTotal score: %d/%d%s", bold, total, total_possible, off);
+	if (total_possible > 0)
+		fprintf(out, "  %s(sandbox: %s)%s", dim, mode, off);
+	fputc('\n', out);
 }
 
 /* ------------------------------------------------------------------ TAP */

@@ -32,7 +32,6 @@ GRADE_OBJS := $(GRADE_SRCS:grade/%.c=$(B)/grade/%.o)
 LINK       = $(CC) $(CFLAGS) $(SANFLAGS)
 
 .PHONY: all demo grade grade-build clean
-.DELETE_ON_ERROR:
 
 all: $(B)/grader $(B)/demo
 
@@ -60,7 +59,7 @@ $(B)/grader: $(GRADE_OBJS) $(IMPL_OBJS) $(LIBGRADE)
 # The test table without the student's code: lets a lab that does not
 # compile still show its tests, each scored 0. Never runs a test.
 $(B)/grader-list: $(GRADE_OBJS) $(LIBGRADE)
-	$(LINK) $(WRAP_IO) -Wl,--unresolved-symbols=ignore-all -o $@ $^ $(CHECK_LIBS) $(LAB_LDLIBS)
+	$(LINK) $(WRAP_IO) -no-pie -Wl,--unresolved-symbols=ignore-all -o $@ $^ $(CHECK_LIBS) $(LAB_LDLIBS)
 
 # Build what grading needs. When the code under test does not compile, show
 # the compiler's messages, keep them in compile.log (the driver then scores
