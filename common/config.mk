@@ -45,6 +45,9 @@ $(DRIVER): $(addprefix $(ROOT)/common/,grade_driver.c grade_sandbox.c grade_repo
 %/:
 	mkdir -p $@
 
+# Directories made by the rule above are not intermediate files to delete.
+.PRECIOUS: %/
+
 # Packages the targets need, installed on Debian/Ubuntu when missing.
 .PHONY: deps deps-docs
 deps:

@@ -293,7 +293,7 @@ selected(const struct driver_options *opt, const struct driver_test *t)
 static const char *
 grade_lab(const struct driver_options *opt, struct driver_lab *lab)
 {
-	const char *mode = "snapshot";
+	const char *mode = NULL;
 
 	for (size_t i = 0; i < lab->n_tests; i++) {
 		struct driver_test *t = &lab->tests[i];
@@ -408,7 +408,7 @@ main(int argc, char **argv)
 {
 	struct driver_options opt;
 	struct driver_lab *labs;
-	const char *mode = "snapshot";
+	const char *mode = NULL;
 	size_t n = 0;
 	int first = parse_options(argc, argv, &opt);
 	char *run_dir;
@@ -428,7 +428,9 @@ main(int argc, char **argv)
 					"this lab (is it built?)\n", argv[i]);
 			continue;
 		}
-		mode = grade_lab(&opt, &labs[n]);
+		const char *lab_mode = grade_lab(&opt, &labs[n]);
+		if (lab_mode != NULL)
+			mode = lab_mode;
 		n++;
 	}
 	rmdir(run_dir);

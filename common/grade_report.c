@@ -73,7 +73,7 @@ report_text(FILE *out, const struct driver_options *opt,
 		fprintf(out, "  %sScore: %d/%d%s\n\n", bold, score, possible, off);
 	}
 	fprintf(out, "%sTotal score: %d/%d%s", bold, total, total_possible, off);
-	if (total_possible > 0)
+	if (mode != NULL)
 		fprintf(out, "  %s(sandbox: %s)%s", dim, mode, off);
 	fputc('\n', out);
 }

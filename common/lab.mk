@@ -68,7 +68,7 @@ grade-build: $(LIBGRADE) $(LIBIPC) | $(B)/
 	@rm -f $(B)/compile.log $(B)/reference-demo
 	@if ! $(MAKE) -s --no-print-directory $(B)/grader $(B)/demo \
 		>$(B)/compile.out 2>&1; then \
-		cat $(B)/compile.out >&2; \
+		grep -v '^make' $(B)/compile.out >&2; \
 		mv $(B)/compile.out $(B)/compile.log; \
 		echo "$(LAB): $(notdir $(IMPL_DIR))/$(STUDENT_SRCS) does not compile: this lab scores 0" >&2; \
 		$(MAKE) -s --no-print-directory $(B)/grader-list; \
