@@ -399,6 +399,10 @@ make_run_dir(void)
 	if (asprintf(&dir, "%s/ipclab-run-XXXXXX", tmp && *tmp ? tmp : "/tmp") == -1 ||
 	    mkdtemp(dir) == NULL)
 		ipc_die_errno("mkdtemp");
+	/* Tests may run as 'nobody' in their own subdirectory: let them in
+	 * (but not list the others). */
+	if (chmod(dir, 0711) == -1)
+		ipc_die_errno("chmod");
 	setenv("IPCLAB_RUN_DIR", dir, 1);
 	return dir;
 }

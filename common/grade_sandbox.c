@@ -188,12 +188,14 @@ enter_namespaces(const struct driver_options *opt)
 
 /* -------------------------------------------------------------- listings */
 
-/** List the entries of a directory (without . and ..). */
+/** List the entries of a directory (without . and ..); with @p owner
+ *  other than -1, only those owned by that uid. */
 static void
-list_dir(const char *dir, struct listing *l)
+list_dir(const char *dir, struct listing *l, long owner)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	struct stat st;
 
 	l->n = 0;
 	if (d == NULL)
@@ -201,14 +203,26 @@ list_dir(const char *dir, struct listing *l)
 	while ((e = readdir(d)) != NULL && l->n < MAX_LISTED) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
+		if (owner != -1 && (fstatat(dirfd(d), e->d_name, &st,
+					    AT_SYMLINK_NOFOLLOW) == -1 ||
+				    (long)st.st_uid != owner))
+			continue;
 		snprintf(l->names[l->n++], sizeof(l->names[0]), "%s", e->d_name);
 	}
 	closedir(d);
 }
 
-/** List System V objects of one kind as "id key" strings. */
+/** Column (1-based) of the creator's uid in /proc/sysvipc/KIND. */
+static int
+creator_uid_column(const char *kind)
+{
+	return strcmp(kind, "sem") == 0 ? 7 : 10; /* msg and shm: 10 */
+}
+
+/** List System V objects of one kind as "id key" strings; with @p owner
+ *  other than -1, only those that uid created. */
 static void
-list_sysv(const char *kind, struct listing *l)
+list_sysv(const char *kind, struct listing *l, long owner)
 {
 	char path[64], line[512];
 	FILE *f;
@@ -223,14 +237,23 @@ list_sysv(const char *kind, struct listing *l)
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL && l->n < MAX_LISTED) {
-		long long key;
-		long id, uid = -1;
-		int perms;
-		/* Columns: key id perms ... and the owner's uid later on. */
-		if (sscanf(line, "%lld %ld %o", &key, &id, &perms) != 3)
+		long long key, id, cuid = -1;
+		char *field = line, *end;
+		for (int col = 1; col <= creator_uid_column(kind); col++) {
+			long long v = strtoll(field, &end, col == 3 ? 8 : 10);
+			if (end == field)
+				break;
+			if (col == 1)
+				key = v;
+			else if (col == 2)
+				id = v;
+			else if (col == creator_uid_column(kind))
+				cuid = v;
+			field = end;
+		}
+		if (cuid == -1 || (owner != -1 && cuid != owner))
 			continue;
-		(void)uid;
-		snprintf(l->names[l->n++], sizeof(l->names[0]), "%ld 0x%08llx",
+		snprintf(l->names[l->n++], sizeof(l->names[0]), "%lld 0x%08llx",
 			 id, key & 0xffffffffLL);
 	}
 	fclose(f);
@@ -250,15 +273,19 @@ struct snapshot {
 	struct listing msg, sem, shm, dev_shm, mqueue, tmp;
 };
 
+/** List what a test can leave behind. In a namespace everything there is
+ *  the test's; otherwise only what @p owner (the test's uid) owns counts. */
 static void
-take_snapshot(struct snapshot *s, bool namespaced)
+take_snapshot(struct snapshot *s, bool namespaced, long owner)
 {
-	list_sysv("msg", &s->msg);
-	list_sysv("sem", &s->sem);
-	list_sysv("shm", &s->shm);
-	list_dir("/dev/shm", &s->dev_shm);
-	list_dir(namespaced ? MQUEUE_MOUNT : "/dev/mqueue", &s->mqueue);
-	list_dir("/tmp", &s->tmp);
+	if (namespaced)
+		owner = -1;
+	list_sysv("msg", &s->msg, owner);
+	list_sysv("sem", &s->sem, owner);
+	list_sysv("shm", &s->shm, owner);
+	list_dir("/dev/shm", &s->dev_shm, owner);
+	list_dir(namespaced ? MQUEUE_MOUNT : "/dev/mqueue", &s->mqueue, owner);
+	list_dir("/tmp", &s->tmp, owner);
 }
 
 /** Report (and, in snapshot mode, remove) System V objects left over. */
@@ -338,9 +365,8 @@ report_leftovers(struct text *t, const struct snapshot *before,
 		     remove_them, NULL);
 	report_names(t, namespaced ? MQUEUE_MOUNT : "/dev/mqueue",
 		     &before->mqueue, &after->mqueue, remove_them, NULL);
-	if (namespaced) /* only a private /tmp tells whose file it is */
-		report_names(t, "/tmp", &before->tmp, &after->tmp, false,
-			     test_dir_name);
+	report_names(t, "/tmp", &before->tmp, &after->tmp, remove_them,
+		     test_dir_name);
 }
 
 /* ------------------------------------------------------------- processes */
@@ -743,6 +769,19 @@ run_with_subreaper(const struct driver_options *opt,
 	kill_escaped(problems);
 }
 
+/** The uid the test runs as in snapshot mode. */
+static long
+test_uid(const struct driver_lab *lab)
+{
+	char grader[1200];
+	struct passwd *pw = getpwnam("nobody");
+
+	snprintf(grader, sizeof(grader), "%s/grader", lab->build_dir);
+	if (pw != NULL && can_drop_to_nobody(grader))
+		return (long)pw->pw_uid;
+	return (long)getuid();
+}
+
 /** The supervisor: sandbox, run, watch, clean, report on @p report_fd. */
 static _Noreturn void
 supervise(const struct driver_options *opt, const struct driver_lab *lab,
@@ -752,6 +791,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	struct text problems = { 0 };
 	char test_dir[600], path[1200], status_text[32];
 	bool namespaced, overran = false;
+	long owner;
 	int status;
 	char *result = NULL, *output;
 
@@ -764,14 +804,15 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 		send_field(report_fd, "ERROR", "cannot create the test directory");
 		_exit(1);
 	}
-	take_snapshot(&before, namespaced);
+	owner = test_uid(lab);
+	take_snapshot(&before, namespaced, owner);
 	if (namespaced)
 		run_in_namespace(opt, lab, test, test_dir, &status, &overran,
 				 &problems);
 	else
 		run_with_subreaper(opt, lab, test, test_dir, &status, &overran,
 				   &problems);
-	take_snapshot(&after, namespaced);
+	take_snapshot(&after, namespaced, owner);
 	report_leftovers(&problems, &before, &after, namespaced,
 			 strrchr(test_dir, '/') + 1);
 
