@@ -6,6 +6,7 @@
 #   make docs          the Doxygen site in build/docs/html
 #   make demo LAB=01   build a lab's demo program
 #   make doctor        the machine limits a student may hit
+#   make roster SUBMISSIONS=dir [OUT=prefix]   grade a class into a CSV/JSON roster
 
 ROOT := $(abspath .)
 include common/config.mk
@@ -19,7 +20,7 @@ GRADE_FLAGS := --keep=$(ROOT) \
 	$(if $(STEP),--step=$(STEP)) $(if $(TEST),--test=$(TEST)) \
 	$(if $(SANITIZE),--no-memory-limit) $(if $(VERBOSE),--verbose)
 
-.PHONY: all grade test check docs demo doctor clean common
+.PHONY: all grade test check docs demo doctor roster clean common
 
 all: common
 	@for lab in $(LABS); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab all || exit 1; done
@@ -55,6 +56,13 @@ docs: deps-docs
 
 doctor:
 	@$(ROOT)/common/doctor.sh
+
+# Grade a folder of student submissions into a CSV/JSON roster.
+roster: common
+	@if [ -z "$(SUBMISSIONS)" ]; then \
+		echo "make roster: say where, e.g. make roster SUBMISSIONS=~/class/lab-submissions [OUT=roster]" >&2; \
+		exit 2; fi
+	@ROSTER_LABS="$(SELECTED)" $(ROOT)/common/roster.sh "$(SUBMISSIONS)" $(if $(OUT),"$(OUT)")
 
 clean:
 	rm -rf $(BUILD)

@@ -153,6 +153,20 @@ part_formats() {
 		"$MAKE grade LAB=$lab TEST=test_no_such 2>&1 | grep -q 'no test matches'"
 }
 
+part_roster() {
+	local subs="$BUILD/roster-subs" lab
+	lab=$(labs | head -1)
+	rm -rf "$subs" && mkdir -p "$subs/ref/labs" "$subs/skel"
+	cp -r "solutions/$lab" "$subs/ref/labs/"
+	cp -r "labs/$lab" "$subs/skel/"
+	$MAKE roster SUBMISSIONS="$subs" LAB="$lab" OUT="$OUT/roster" >/dev/null 2>&1
+	check "make roster grades a folder of submissions into CSV and JSON" awk -F, '
+		NR == 1 { ok = $1 == "student" && $2 == lab }
+		$1 == "ref" { ok = ok && $2 > 0 && $2 == $(NF - 1) && $(NF - 1) == $NF }
+		$1 == "skel" { ok = ok && $2 == 0 }
+		END { exit !(ok && NR == 3) }' lab="$lab" "$OUT/roster.csv"
+}
+
 part_docs() {
 	check "make docs builds the site with no Doxygen warning" \
 		sh -c "$MAKE docs >'$OUT/docs.log' 2>&1 || { cat '$OUT/docs.log'; false; }"
@@ -163,8 +177,8 @@ $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 
 case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
-	part_buggy; part_asan; part_formats; part_docs ;;
-build|unit|engine|reference|skeleton|asan|formats|docs) "part_$1" ;;
+	part_buggy; part_asan; part_formats; part_roster; part_docs ;;
+build|unit|engine|reference|skeleton|asan|formats|roster|docs) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 *) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|asan|formats|docs]" >&2; exit 2 ;;
 esac
