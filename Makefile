@@ -6,6 +6,7 @@
 #   make docs          the Doxygen site in build/docs/html
 #   make demo LAB=01   build a lab's demo program
 #   make doctor        the machine limits a student may hit
+#   make dist          the student handout (no solutions) as a tarball
 #   make roster SUBMISSIONS=dir [OUT=prefix]   grade a class into a CSV/JSON roster
 
 ROOT := $(abspath .)
@@ -20,7 +21,7 @@ GRADE_FLAGS := --keep=$(ROOT) \
 	$(if $(STEP),--step=$(STEP)) $(if $(TEST),--test=$(TEST)) \
 	$(if $(SANITIZE),--no-memory-limit) $(if $(VERBOSE),--verbose)
 
-.PHONY: all grade test check docs demo doctor roster clean common
+.PHONY: all grade test check docs demo doctor roster dist clean common
 
 all: common
 	@for lab in $(LABS); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab all || exit 1; done
@@ -44,6 +45,7 @@ demo: common
 	@for lab in $(SELECTED); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) demo; done
 
 test check: deps-test
+	@[ -x tests/run.sh ] || { echo "make test: the suite's own tests are not part of a student handout" >&2; exit 2; }
 	@tests/run.sh
 
 deps-test:
@@ -56,6 +58,23 @@ docs: deps-docs
 
 doctor:
 	@$(ROOT)/common/doctor.sh
+
+# The student handout: everything but the reference sources, the suite's
+# own tests and the buggy variants; each lab's reference demo goes in
+# prebuilt (for this machine's architecture) so the grader can compare.
+DIST := $(BUILD)/dist/ipclab
+dist: common
+	@rm -rf $(DIST) && mkdir -p $(DIST)
+	@git ls-files -z -- . ':!solutions' ':!tests' ':!.ci' | \
+		xargs -0 -I{} cp --parents {} $(DIST)/
+	@for lab in $(LABS); do \
+		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=solutions \
+			$(BUILD)/solutions$(VARIANT)/$$lab/demo || exit 1; \
+		mkdir -p $(DIST)/labs/$$lab/grade && \
+		cp $(BUILD)/solutions$(VARIANT)/$$lab/demo $(DIST)/labs/$$lab/grade/reference-demo; \
+	done
+	@tar -C $(dir $(DIST)) -czf $(BUILD)/dist/ipclab.tar.gz ipclab
+	@echo "student handout: $(BUILD)/dist/ipclab.tar.gz"
 
 # Grade a folder of student submissions into a CSV/JSON roster.
 roster: common

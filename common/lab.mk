@@ -78,7 +78,12 @@ grade-build: $(LIBGRADE) $(LIBIPC) | $(B)/
 	@if [ -d $(ROOT)/solutions/$(LAB) ]; then \
 		$(MAKE) -s --no-print-directory IMPL=solutions B=$(REF_B) \
 			IMPL_DIR=$(ROOT)/solutions/$(LAB) $(REF_B)/demo && \
-		ln -sf $(REF_B)/demo $(B)/reference-demo; fi
+		ln -sf $(REF_B)/demo $(B)/reference-demo; \
+	elif [ -x $(LAB_DIR)/grade/reference-demo ]; then \
+		ln -sf $(LAB_DIR)/grade/reference-demo $(B)/reference-demo; fi
+
+# In a student handout (make dist) the reference demo ships prebuilt, as
+# grade/reference-demo, instead of its source in solutions/.
 
 # Grading always goes through the top-level Makefile, so that one lab and
 # every lab are graded the same way.
