@@ -189,6 +189,24 @@ void grade_after_call(const char *call);
 	})
 
 /**
+ * @brief A malloc'd buffer of @p len pattern bytes (ipc_fill_pattern());
+ *        the test fails if memory runs out. Free it.
+ * @param len  bytes (0 gives a valid 1-byte buffer)
+ * @param seed varies the pattern
+ * @return the buffer.
+ */
+char *grade_pattern(size_t len, unsigned seed);
+
+/**
+ * @brief Offset of the first byte where @p a and @p b differ.
+ * @param a   one buffer
+ * @param b   the other
+ * @param len bytes to compare
+ * @return that offset, or @p len when they are equal.
+ */
+size_t grade_first_mismatch(const void *a, const void *b, size_t len);
+
+/**
  * @brief Make read() and write() misbehave, as signals and busy peers do.
  *
  * While on, every third read()/write() call made by the code under test

@@ -254,6 +254,27 @@ ipc_process_state(pid_t pid, char *comm, size_t comm_len)
 	return close_paren[2];
 }
 
+uint32_t
+ipc_checksum(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+void
+ipc_fill_pattern(void *buf, size_t len, unsigned seed)
+{
+	unsigned char *p = buf;
+
+	/* 4093 is prime: the pattern does not repeat at page boundaries. */
+	for (size_t i = 0; i < len; i++)
+		p[i] = (unsigned char)(i * 7 + i / 4093 + seed);
+}
+
 uint64_t
 ipc_now_ns(void)
 {

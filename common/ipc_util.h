@@ -144,6 +144,24 @@ const char *ipc_describe_status(int status, char *out, size_t out_len);
 char ipc_process_state(pid_t pid, char *comm, size_t comm_len);
 
 /**
+ * @brief A 32-bit FNV-1a checksum, to show that bytes arrived whole and in
+ *        order (not for security).
+ * @param buf the bytes
+ * @param len how many
+ * @return the checksum.
+ */
+uint32_t ipc_checksum(const void *buf, size_t len);
+
+/**
+ * @brief Fill @p buf with a pattern in which a lost, repeated or swapped
+ *        chunk shows up (no period that divides common buffer sizes).
+ * @param buf  where to write
+ * @param len  how many bytes
+ * @param seed varies the pattern (e.g. per message or per sender)
+ */
+void ipc_fill_pattern(void *buf, size_t len, unsigned seed);
+
+/**
  * @brief Monotonic clock in nanoseconds, for measuring durations.
  * @return nanoseconds since an arbitrary fixed point.
  */

@@ -20,17 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/** A checksum to show that every byte arrived in order (FNV-1a). */
-static unsigned long
-checksum(const char *buf, size_t len)
-{
-	unsigned long h = 2166136261ul;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)buf[i]) * 16777619ul;
-	return h & 0xfffffffful;
-}
-
 static int
 demo_send(size_t size)
 {
@@ -39,14 +28,13 @@ demo_send(size_t size)
 
 	if (msg == NULL)
 		ipc_die_errno("malloc");
-	for (size_t i = 0; i < size; i++)
-		msg[i] = (char)('a' + i % 26);
+	ipc_fill_pattern(msg, size, 0);
 	n = pipe_child_to_parent(msg, size, &got);
 	if (n == -1)
 		ipc_die_errno("pipe_child_to_parent");
-	printf("sent %zu bytes, received %zd bytes, checksum %s (%08lx)\n", size,
+	printf("sent %zu bytes, received %zd bytes, checksum %s (%08x)\n", size,
 	       n, (size_t)n == size && memcmp(msg, got, size) == 0 ? "ok" : "BAD",
-	       checksum(got, (size_t)n));
+	       (unsigned)ipc_checksum(got, (size_t)n));
 	free(msg);
 	free(got);
 	return 0;

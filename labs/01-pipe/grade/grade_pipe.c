@@ -20,29 +20,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/** Bytes that make a swapped, lost or repeated chunk visible. */
-static char *
-pattern(size_t len)
-{
-	char *buf = malloc(len ? len : 1);
-
-	ck_assert_msg(buf != NULL, "out of memory");
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (char)(i * 7 + i / 4093);
-	return buf;
-}
-
-/** Offset of the first byte where a and b differ (len if none). */
-static size_t
-first_mismatch(const char *a, const char *b, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len && a[i] == b[i])
-		i++;
-	return i;
-}
-
 /** A pipe for the test itself; the test closes both ends. */
 static void
 make_pipe(int fds[2])
@@ -56,7 +33,7 @@ make_pipe(int fds[2])
 static void
 check_write_all(size_t len, bool faults)
 {
-	char *data = pattern(len), *back = malloc(len);
+	char *data = grade_pattern(len, 0), *back = malloc(len);
 	int fds[2];
 	ssize_t n;
 
@@ -77,11 +54,11 @@ check_write_all(size_t len, bool faults)
 		      "holds only %zd: a short write is not a whole write, "
 		      "write the rest",
 		      len, n);
-	ck_assert_msg(first_mismatch(data, back, len) == len,
+	ck_assert_msg(grade_first_mismatch(data, back, len) == len,
 		      "the pipe held different bytes than were written, from "
 		      "offset %zu on: after a short write, continue from where "
 		      "it stopped",
-		      first_mismatch(data, back, len));
+		      grade_first_mismatch(data, back, len));
 	close(fds[0]);
 	free(data);
 	free(back);
@@ -103,7 +80,7 @@ END_TEST
 static void
 check_read_all(size_t len, size_t ask, bool faults)
 {
-	char *data = pattern(len), *back = calloc(1, ask + 1);
+	char *data = grade_pattern(len, 0), *back = calloc(1, ask + 1);
 	size_t expect = len < ask ? len : ask;
 	int fds[2];
 	ssize_t n;
@@ -120,9 +97,9 @@ check_read_all(size_t len, size_t ask, bool faults)
 		      "returned %zd (%s): keep reading after a short read or "
 		      "EINTR, and stop at EOF (read() returns 0)",
 		      ask, len, n, n == -1 ? ipc_errno_name(errno) : "wrong count");
-	ck_assert_msg(first_mismatch(data, back, expect) == expect,
+	ck_assert_msg(grade_first_mismatch(data, back, expect) == expect,
 		      "the bytes read differ from those written at offset %zu",
-		      first_mismatch(data, back, expect));
+		      grade_first_mismatch(data, back, expect));
 	close(fds[0]);
 	free(data);
 	free(back);
@@ -172,7 +149,7 @@ END_TEST
 static void
 check_round_trip(size_t len, bool faults)
 {
-	char *data = pattern(len), *got = NULL;
+	char *data = grade_pattern(len, 0), *got = NULL;
 	ssize_t n;
 
 	grade_inject_short_io(faults);
@@ -183,9 +160,9 @@ check_round_trip(size_t len, bool faults)
 		      "the child sent %zu bytes, the parent got %zd (%s)", len, n,
 		      n == -1 ? ipc_errno_name(errno) : "a different count");
 	ck_assert_msg(got != NULL, "*out must point to a buffer (even for 0 bytes)");
-	ck_assert_msg(first_mismatch(data, got, len) == len,
+	ck_assert_msg(grade_first_mismatch(data, got, len) == len,
 		      "the bytes received differ from those sent at offset %zu",
-		      first_mismatch(data, got, len));
+		      grade_first_mismatch(data, got, len));
 	free(got);
 	free(data);
 }
@@ -421,7 +398,7 @@ END_TEST
 
 START_TEST(test_nosigpipe_writes_with_reader)
 {
-	char *data = pattern(30000), back[30000];
+	char *data = grade_pattern(30000, 0), back[30000];
 	int fds[2];
 	ssize_t n;
 
