@@ -378,6 +378,20 @@ write_format(const struct driver_options *opt, FILE *out,
 		report_json(out, labs, n);
 }
 
+/**
+ * As root, tests run under a uid of their own for this run: no privileges,
+ * RLIMIT_NPROC applies, and whatever they create is theirs alone, so two
+ * runs at once never mistake each other's objects or files (or processes)
+ * for their own. The uid is unused by any account (the 0x7ff0xxxx range).
+ */
+static uid_t
+pick_test_uid(void)
+{
+	if (geteuid() != 0)
+		return (uid_t)-1;
+	return (uid_t)(0x7ff00000u + ((unsigned)getpid() & 0xffffu));
+}
+
 /** Did any test of any lab run? (A mistyped selection runs none.) */
 static bool
 any_ran(const struct driver_lab *labs, size_t n)
@@ -422,6 +436,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	opt.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	opt.test_uid = pick_test_uid();
 	labs = calloc((size_t)(argc - first), sizeof(*labs));
 	if (labs == NULL)
 		ipc_die_errno("calloc");

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /** @brief One test of a lab, as listed by `grader --list`, and its result. */
 struct driver_test {
@@ -51,6 +52,7 @@ struct driver_options {
 	bool no_memory_limit;     /**< for sanitizer builds */
 	const char *keep_path;    /**< directory that must stay visible */
 	double timeout_scale;     /**< from CK_TIMEOUT_MULTIPLIER */
+	uid_t test_uid;           /**< run tests as this uid; -1: as we are */
 };
 
 /** @brief What a sandboxed run of one test produced. */
