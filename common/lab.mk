@@ -61,11 +61,15 @@ $(B)/grader: $(GRADE_OBJS) $(IMPL_OBJS) $(LIBGRADE)
 $(B)/grader-list: $(GRADE_OBJS) $(LIBGRADE)
 	$(LINK) $(WRAP_IO) -no-pie -Wl,--unresolved-symbols=ignore-all -o $@ $^ $(CHECK_LIBS) $(LAB_LDLIBS)
 
+# Point link $(2) at $(1) atomically (a run grading at the same moment never
+# finds it missing): make the new link aside, then rename it over.
+replace_link = ln -sfn $(1) $(2).new.$$$$ && mv -Tf $(2).new.$$$$ $(2)
+
 # Build what grading needs. When the code under test does not compile, show
 # the compiler's messages, keep them in compile.log (the driver then scores
 # the lab 0) and build grader-list instead: the other labs are still graded.
 grade-build: $(LIBGRADE) $(LIBIPC) | $(B)/
-	@rm -f $(B)/compile.log $(B)/reference-demo
+	@rm -f $(B)/compile.log
 	@if ! $(MAKE) -s --no-print-directory $(B)/grader $(B)/demo \
 		>$(B)/compile.out 2>&1; then \
 		grep -v '^make' $(B)/compile.out >&2; \
@@ -78,9 +82,10 @@ grade-build: $(LIBGRADE) $(LIBIPC) | $(B)/
 	@if [ -d $(ROOT)/solutions/$(LAB) ]; then \
 		$(MAKE) -s --no-print-directory IMPL=solutions B=$(REF_B) \
 			IMPL_DIR=$(ROOT)/solutions/$(LAB) $(REF_B)/demo && \
-		ln -sf $(REF_B)/demo $(B)/reference-demo; \
+		$(call replace_link,$(REF_B)/demo,$(B)/reference-demo); \
 	elif [ -x $(LAB_DIR)/grade/reference-demo ]; then \
-		ln -sf $(LAB_DIR)/grade/reference-demo $(B)/reference-demo; fi
+		$(call replace_link,$(LAB_DIR)/grade/reference-demo,$(B)/reference-demo); \
+	else rm -f $(B)/reference-demo; fi
 
 # In a student handout (make dist) the reference demo ships prebuilt, as
 # grade/reference-demo, instead of its source in solutions/.
