@@ -50,8 +50,9 @@ $(B)/demo.o: $(LAB_DIR)/$(DEMO_SRC) $(HEADERS) | $(B)/
 $(B)/demo: $(B)/demo.o $(IMPL_OBJS) $(LIBIPC)
 	$(LINK) -o $@ $^ $(LAB_LDLIBS)
 
-# read() and write() go through grade_fault.c, so tests can inject faults.
-WRAP_IO := -Wl,--wrap=read -Wl,--wrap=write
+# read(), write(), recv() and send() go through grade_fault.c, so tests can
+# inject faults (grade_inject_short_io()).
+WRAP_IO := -Wl,--wrap=read -Wl,--wrap=write -Wl,--wrap=recv -Wl,--wrap=send
 
 $(B)/grader: $(GRADE_OBJS) $(IMPL_OBJS) $(LIBGRADE)
 	$(LINK) $(WRAP_IO) $(GRADER_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LAB_LDLIBS)
