@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -65,6 +66,31 @@ grade_path(const char *name)
 
 	if (ipc_path_join(out, sizeof(paths[0]), state.tmpdir, name) == -1)
 		ck_abort_msg("grader bug: path too long for %s", name);
+	return out;
+}
+
+key_t
+grade_key(const char *name, int proj)
+{
+	const char *path = grade_path(name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	key_t key;
+
+	ck_assert_msg(fd != -1, "grader: open %s: %s", path, strerror(errno));
+	close(fd);
+	key = ftok(path, proj);
+	ck_assert_msg(key != -1, "grader: ftok %s: %s", path, strerror(errno));
+	return key;
+}
+
+const char *
+grade_posix_name(const char *tag)
+{
+	static char names[4][96];
+	static unsigned next;
+	char *out = names[next++ % 4];
+
+	snprintf(out, sizeof(names[0]), "/ipclab-%ld-%s", (long)getpid(), tag);
 	return out;
 }
 

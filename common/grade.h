@@ -80,6 +80,22 @@ const char *grade_tmpdir(void);
 const char *grade_path(const char *name);
 
 /**
+ * @brief A System V key for this test alone: ftok() on a fresh file named
+ *        @p name in grade_tmpdir() (never a fixed number).
+ * @param name a file name without slashes
+ * @param proj ftok()'s project id (its low 8 bits, not 0)
+ * @return the key; the test fails if it cannot be made.
+ */
+key_t grade_key(const char *name, int proj);
+
+/**
+ * @brief A POSIX IPC name for this test alone: "/ipclab-PID-TAG".
+ * @param tag a short word without slashes
+ * @return a pointer into one of four rotating static buffers.
+ */
+const char *grade_posix_name(const char *tag);
+
+/**
  * @brief Path of the demo program built from the code being graded.
  * @return a path, or NULL if the lab has no demo.
  */

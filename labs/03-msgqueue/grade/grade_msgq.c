@@ -114,21 +114,6 @@ own_name(const char *name)
 
 /* ------------------------------------------ the test's own queue helpers */
 
-/** A key from ftok() on a fresh file in the test's directory. */
-static key_t
-test_key(const char *file)
-{
-	const char *path = grade_path(file);
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	key_t key;
-
-	ck_assert_msg(fd != -1, "grader: open %s: %s", path, strerror(errno));
-	close(fd);
-	key = ftok(path, 'q');
-	ck_assert_msg(key != -1, "grader: ftok %s: %s", path, strerror(errno));
-	return key;
-}
-
 /** A queue the test makes itself (with msgget) for @p key, registered. */
 static int
 make_queue(key_t key)
@@ -333,7 +318,7 @@ dispatch_in_helper(void *arg)
 
 START_TEST(test_create_new_queue)
 {
-	key_t key = test_key("key");
+	key_t key = grade_key("key", 'q');
 	int id = own_queue(msgq_create(key)), err = errno;
 	struct msqid_ds ds;
 
@@ -358,7 +343,7 @@ END_TEST
 
 START_TEST(test_create_existing_key_fails)
 {
-	key_t key = test_key("key");
+	key_t key = grade_key("key", 'q');
 	int mine = make_queue(key), id, err;
 
 	errno = 0;
@@ -395,7 +380,7 @@ END_TEST
 
 START_TEST(test_open_existing)
 {
-	key_t key = test_key("key");
+	key_t key = grade_key("key", 'q');
 	int mine = make_queue(key), id = msgq_open(key), err = errno;
 
 	implemented(id, err, "msgq_open", 1);
@@ -409,7 +394,7 @@ END_TEST
 
 START_TEST(test_open_missing_enoent)
 {
-	key_t key = test_key("key");
+	key_t key = grade_key("key", 'q');
 	int id, err;
 
 	errno = 0;
@@ -428,7 +413,7 @@ END_TEST
 
 START_TEST(test_remove_deletes_queue)
 {
-	key_t key = test_key("key");
+	key_t key = grade_key("key", 'q');
 	int id = make_queue(key), rc, err;
 
 	put(id, 1, "still here");
@@ -993,7 +978,7 @@ END_TEST
 
 START_TEST(test_child_to_parent_round_trip)
 {
-	key_t key = test_key("key");
+	key_t key = grade_key("key", 'q');
 	char text[300], buf[512];
 	ssize_t n;
 	int left, err;
@@ -1018,7 +1003,7 @@ END_TEST
 
 START_TEST(test_child_to_parent_removes_on_error)
 {
-	key_t key = test_key("key");
+	key_t key = grade_key("key", 'q');
 	char text[50], buf[64];
 	ssize_t n;
 	int left, err;
@@ -1043,7 +1028,7 @@ END_TEST
 
 START_TEST(test_child_to_parent_key_in_use)
 {
-	key_t key = test_key("key");
+	key_t key = grade_key("key", 'q');
 	int mine = make_queue(key), err;
 	char buf[64];
 	ssize_t n;

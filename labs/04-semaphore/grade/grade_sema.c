@@ -164,21 +164,6 @@ implemented(long ret, const char *function, int step)
 	GRADE_IMPLEMENTED(ret, function, step);
 }
 
-/** A key for this test: ftok() on a file in the test's own directory. */
-static key_t
-test_key(void)
-{
-	const char *path = grade_path("sema.key");
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	key_t key;
-
-	ck_assert_msg(fd != -1, "open %s: %s", path, strerror(errno));
-	close(fd);
-	key = ftok(path, 'S');
-	ck_assert_msg(key != -1, "ftok: %s", strerror(errno));
-	return key;
-}
-
 /** A POSIX semaphore name unique to this test. */
 static const char *
 test_name(void)
@@ -508,7 +493,7 @@ END_TEST
 
 START_TEST(test_create_existing_keeps_values)
 {
-	key_t key = test_key();
+	key_t key = grade_key("sema.key", 'S');
 	int first = create_set(key, 1, 1), second;
 
 	REQUIRE(test_semop(first, 0, -1) == 0, "semop: %s", strerror(errno));
@@ -530,7 +515,7 @@ END_TEST
 
 START_TEST(test_create_waits_for_gate)
 {
-	key_t key = test_key();
+	key_t key = grade_key("sema.key", 'S');
 	union semun arg = { .val = 5 };
 	uint64_t start;
 	int raw, got, err;
@@ -909,7 +894,7 @@ check_limited(int nworkers, int limit)
 	struct region *r = new_region(nworkers, 1);
 	int n, peak;
 
-	r->key = test_key();
+	r->key = grade_key("sema.key", 'S');
 	r->limit = limit;
 	watching_rmid = true;
 	n = GRADE_CALL(sema_run_limited(r->key, nworkers, limit,
@@ -968,7 +953,7 @@ START_TEST(test_limited_removes_set)
 	struct region *r = new_region(3, 1);
 	int n, left;
 
-	r->key = test_key();
+	r->key = grade_key("sema.key", 'S');
 	r->limit = 2;
 	r->fail_round[0] = 0; /* a failing worker must not change that */
 	n = GRADE_CALL(sema_run_limited(r->key, 3, 2, limited_region, r));
@@ -980,7 +965,7 @@ START_TEST(test_limited_removes_set)
 	free_region(r);
 	REQUIRE(n == 2, "sema_run_limited() with one failing worker returned "
 		"%d (%s), expected 2", n, ipc_errno_name(errno));
-	left = semget(test_key(), 0, 0);
+	left = semget(grade_key("sema.key", 'S'), 0, 0);
 	/* Not removed by the test: the sandbox reports it too. */
 	ck_assert_msg(left == -1 && errno == ENOENT,
 		      "sema_run_limited() left its semaphore set behind (id %d): "

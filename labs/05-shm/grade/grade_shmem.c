@@ -76,33 +76,6 @@ guarded_alloc(size_t size)
 	return (void *)(((uintptr_t)end - size) & ~(uintptr_t)15);
 }
 
-/** A System V key from ftok() on a file of this test's private directory. */
-static key_t
-test_key(const char *file)
-{
-	const char *path = grade_path(file);
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	key_t key;
-
-	ck_assert_msg(fd != -1, "grader: open %s: %s", path, strerror(errno));
-	close(fd);
-	key = ftok(path, 'S');
-	ck_assert_msg(key != -1, "grader: ftok: %s", strerror(errno));
-	return key;
-}
-
-/** A POSIX shared memory name unique to this test: "/ipclab-PID-tag". */
-static const char *
-test_shm_name(const char *tag)
-{
-	static char names[4][64];
-	static unsigned next;
-	char *out = names[next++ % 4];
-
-	snprintf(out, sizeof(names[0]), "/ipclab-%ld-%s", (long)getpid(), tag);
-	return out;
-}
-
 /** Where Linux shows a POSIX shared memory object: /dev/shm/NAME. */
 static bool
 shm_object_exists(const char *name, struct stat *st)
@@ -300,7 +273,7 @@ require_implemented_errno(int err, const char *function, int step)
 
 START_TEST(test_sysv_create_attach_detach_remove)
 {
-	key_t key = test_key("sysv.key");
+	key_t key = grade_key("sysv.key", 'S');
 	struct shmid_ds ds;
 	unsigned char *mem;
 	int id;
@@ -355,7 +328,7 @@ END_TEST
 
 START_TEST(test_sysv_create_is_exclusive)
 {
-	key_t key = test_key("excl.key");
+	key_t key = grade_key("excl.key", 'S');
 	int id, again, a, b;
 
 	id = shmem_sysv_create(key, 4096);
@@ -391,7 +364,7 @@ END_TEST
 
 START_TEST(test_sysv_removed_segment_lives_until_detach)
 {
-	key_t key = test_key("rmid.key");
+	key_t key = grade_key("rmid.key", 'S');
 	struct shmid_ds ds;
 	unsigned char *mem;
 	int id, second;
@@ -499,7 +472,7 @@ fill_when_parent_waits(void *mem, size_t size, void *arg)
 static void
 check_child_writes(size_t size, shmem_fill_fn *fill)
 {
-	key_t key = test_key("child.key");
+	key_t key = grade_key("child.key", 'S');
 	struct fill_record *rec = shared_alloc(sizeof(*rec));
 	unsigned char *out = malloc(size);
 	size_t bad;
@@ -556,7 +529,7 @@ END_TEST
 
 START_TEST(test_sysv_child_failure_is_reported)
 {
-	key_t key = test_key("fail.key");
+	key_t key = grade_key("fail.key", 'S');
 	struct fill_record *rec = shared_alloc(sizeof(*rec));
 	char out[100];
 	ssize_t n;
@@ -581,7 +554,7 @@ END_TEST
 
 START_TEST(test_demo_sysv_matches_reference)
 {
-	test_key("demo.key");
+	grade_key("demo.key", 'S');
 	grade_compare_with_reference((const char *[]){"sysv",
 						      grade_path("demo.key"),
 						      "100000", NULL},
@@ -593,7 +566,7 @@ END_TEST
 
 START_TEST(test_posix_create_and_open_share_pages)
 {
-	const char *name = test_shm_name("share");
+	const char *name = grade_posix_name("share");
 	unsigned char *a, *b;
 	struct stat st;
 	size_t size = 0;
@@ -644,8 +617,8 @@ END_TEST
 
 START_TEST(test_posix_errors_are_reported)
 {
-	const char *name = test_shm_name("twice"),
-		   *empty = test_shm_name("empty");
+	const char *name = grade_posix_name("twice"),
+		   *empty = grade_posix_name("empty");
 	void *a, *b;
 	size_t size;
 
@@ -671,14 +644,14 @@ START_TEST(test_posix_errors_are_reported)
 		"shm_unlink() the name when a step after shm_open() fails",
 		empty);
 	errno = 0;
-	b = shmem_posix_open(test_shm_name("missing"), &size);
+	b = shmem_posix_open(grade_posix_name("missing"), &size);
 	GRADE_IMPLEMENTED(b == NULL ? -1 : 0, "shmem_posix_open", 2);
 	ck_assert_msg(b == NULL && errno == ENOENT,
 		      "opening an object that does not exist must fail with "
 		      "ENOENT (no O_CREAT), got %s",
 		      ipc_errno_name(errno));
 	errno = 0;
-	ck_assert_msg(shmem_posix_remove(test_shm_name("missing")) == -1 &&
+	ck_assert_msg(shmem_posix_remove(grade_posix_name("missing")) == -1 &&
 			      errno == ENOENT,
 		      "removing an object that does not exist must fail with "
 		      "ENOENT");
@@ -731,7 +704,7 @@ START_TEST(test_posix_object_outlives_its_processes)
 	struct step2_report *r = shared_alloc(sizeof(*r));
 	int status;
 
-	snprintf(r->name, sizeof(r->name), "%s", test_shm_name("outlive"));
+	snprintf(r->name, sizeof(r->name), "%s", grade_posix_name("outlive"));
 	status = grade_join(grade_spawn(posix_creator, r), 5000);
 	require_implemented_errno(r->err, "shmem_posix_create", 2);
 	ck_assert_msg(status == 0, "the creating process failed (%s, %s: %s)",
@@ -875,7 +848,7 @@ END_TEST
 START_TEST(test_demo_posix_matches_reference)
 {
 	grade_compare_with_reference(
-		(const char *[]){"posix", test_shm_name("demo"), "5000", NULL},
+		(const char *[]){"posix", grade_posix_name("demo"), "5000", NULL},
 		NULL, 0);
 }
 END_TEST
