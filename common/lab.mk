@@ -28,7 +28,11 @@ DEMO_SRC     ?= $(TOPIC)_demo.c
 LAB_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) $(COMMON_CPPFLAGS) -I$(LAB_DIR)
 HEADERS   := $(wildcard $(LAB_DIR)/*.h $(ROOT)/common/*.h)
 IMPL_OBJS := $(STUDENT_SRCS:%.c=$(B)/impl/%.o)
-GRADE_OBJS := $(GRADE_SRCS:grade/%.c=$(B)/grade/%.o)
+# The grader's and the demo's own objects do not depend on the code under
+# test: GRADE_B=dir lets many builds of one lab share them (the suite's
+# buggy variants reuse the reference build's).
+GRADE_B    ?= $(B)
+GRADE_OBJS := $(GRADE_SRCS:grade/%.c=$(GRADE_B)/grade/%.o)
 LINK       = $(CC) $(CFLAGS) $(SANFLAGS)
 
 .PHONY: all demo grade grade-build clean
@@ -41,13 +45,13 @@ demo: $(B)/demo
 $(B)/impl/%.o: $(IMPL_DIR)/%.c $(HEADERS) | $(B)/impl/
 	$(CC) $(LAB_CFLAGS) -c $< -o $@
 
-$(B)/grade/%.o: $(LAB_DIR)/grade/%.c $(HEADERS) | $(B)/grade/
+$(GRADE_B)/grade/%.o: $(LAB_DIR)/grade/%.c $(HEADERS) | $(GRADE_B)/grade/
 	$(CC) $(LAB_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
-$(B)/demo.o: $(LAB_DIR)/$(DEMO_SRC) $(HEADERS) | $(B)/
+$(GRADE_B)/demo.o: $(LAB_DIR)/$(DEMO_SRC) $(HEADERS) | $(GRADE_B)/
 	$(CC) $(LAB_CFLAGS) -c $< -o $@
 
-$(B)/demo: $(B)/demo.o $(IMPL_OBJS) $(LIBIPC)
+$(B)/demo: $(GRADE_B)/demo.o $(IMPL_OBJS) $(LIBIPC)
 	$(LINK) -o $@ $^ $(LAB_LDLIBS)
 
 # read(), write(), recv() and send() go through grade_fault.c, so tests can
