@@ -29,18 +29,18 @@
 /** @brief One graded test: a row of a lab's table. */
 struct grade_test {
 	const TTest *const *test; /**< GRADE_REF(test_unit_behaviour) */
-	int step;               /**< handout step it grades (1, 2, ...) */
-	int points;             /**< points it is worth */
-	double timeout_s;       /**< time limit before scaling; 0: 5 s */
-	const char *on_timeout; /**< likely bug when it hangs (may be NULL) */
+	int step;		  /**< handout step it grades (1, 2, ...) */
+	int points;		  /**< points it is worth */
+	double timeout_s;	  /**< time limit before scaling; 0: 5 s */
+	const char *on_timeout;	  /**< likely bug when it hangs (may be NULL) */
 };
 
 /** @brief A lab: its name and its table of tests. */
 struct grade_lab {
-	const char *id;                 /**< directory name, e.g. "01-pipe" */
-	const char *title;              /**< e.g. "Anonymous pipes" */
+	const char *id;			/**< directory name, e.g. "01-pipe" */
+	const char *title;		/**< e.g. "Anonymous pipes" */
 	const struct grade_test *tests; /**< the table */
-	size_t n_tests;                 /**< rows in the table */
+	size_t n_tests;			/**< rows in the table */
 };
 
 /**
@@ -109,11 +109,11 @@ const char *grade_reference_demo_path(void);
 
 /** @brief What a program run by grade_run_program() did. */
 struct grade_run {
-	int status;     /**< wait status (see waitpid(2)) */
+	int status;	/**< wait status (see waitpid(2)) */
 	bool timed_out; /**< killed after the time limit */
-	char *out;      /**< everything it wrote to stdout (NUL-terminated) */
+	char *out;	/**< everything it wrote to stdout (NUL-terminated) */
 	size_t out_len; /**< bytes in out */
-	char *err;      /**< everything it wrote to stderr (NUL-terminated) */
+	char *err;	/**< everything it wrote to stderr (NUL-terminated) */
 	size_t err_len; /**< bytes in err */
 };
 

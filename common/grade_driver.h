@@ -17,51 +17,51 @@
 
 /** @brief One test of a lab, as listed by `grader --list`, and its result. */
 struct driver_test {
-	char name[128];         /**< Check test name, test_unit_behaviour */
-	int step;               /**< handout step */
-	int points;             /**< points it is worth */
-	double timeout_s;       /**< Check time limit, before scaling */
-	char on_timeout[512];   /**< likely bug when it times out */
-	bool ran;               /**< selected and run */
-	bool passed;            /**< passed every check */
-	char *message;          /**< why it failed (malloc'd, may be NULL) */
-	char *output;           /**< tail of what the test printed (malloc'd) */
-	double seconds;         /**< wall time */
+	char name[128];	      /**< Check test name, test_unit_behaviour */
+	int step;	      /**< handout step */
+	int points;	      /**< points it is worth */
+	double timeout_s;     /**< Check time limit, before scaling */
+	char on_timeout[512]; /**< likely bug when it times out */
+	bool ran;	      /**< selected and run */
+	bool passed;	      /**< passed every check */
+	char *message;	      /**< why it failed (malloc'd, may be NULL) */
+	char *output;	      /**< tail of what the test printed (malloc'd) */
+	double seconds;	      /**< wall time */
 };
 
 /** @brief One lab being graded. */
 struct driver_lab {
-	char id[64];                /**< e.g. "01-pipe" */
-	char title[128];            /**< e.g. "Anonymous pipes" */
-	char build_dir[1024];       /**< where grader, demo, compile.log live */
-	char handout[1024];         /**< path of the handout shown in hints */
-	bool broken;                /**< the code did not compile */
-	struct driver_test *tests;  /**< the table */
-	size_t n_tests;             /**< rows */
+	char id[64];		   /**< e.g. "01-pipe" */
+	char title[128];	   /**< e.g. "Anonymous pipes" */
+	char build_dir[1024];	   /**< where grader, demo, compile.log live */
+	char handout[1024];	   /**< path of the handout shown in hints */
+	bool broken;		   /**< the code did not compile */
+	struct driver_test *tests; /**< the table */
+	size_t n_tests;		   /**< rows */
 };
 
 /** @brief Options that apply to the whole run. */
 struct driver_options {
-	const char *format;       /**< text, tap, junit or json */
-	const char *output;       /**< file for the machine format, or NULL */
-	int step;                 /**< run only this step (0: all) */
-	const char *only_test;    /**< run only this test (NULL: all) */
-	bool color;               /**< ANSI colour on the text report */
-	bool verbose;             /**< show output of passing tests too */
-	bool no_namespaces;       /**< force the snapshot sandbox */
-	bool no_memory_limit;     /**< for sanitizer builds */
-	const char *keep_path;    /**< directory that must stay visible */
-	double timeout_scale;     /**< from CK_TIMEOUT_MULTIPLIER */
-	uid_t test_uid;           /**< run tests as this uid; -1: as we are */
+	const char *format;    /**< text, tap, junit or json */
+	const char *output;    /**< file for the machine format, or NULL */
+	int step;	       /**< run only this step (0: all) */
+	const char *only_test; /**< run only this test (NULL: all) */
+	bool color;	       /**< ANSI colour on the text report */
+	bool verbose;	       /**< show output of passing tests too */
+	bool no_namespaces;    /**< force the snapshot sandbox */
+	bool no_memory_limit;  /**< for sanitizer builds */
+	const char *keep_path; /**< directory that must stay visible */
+	double timeout_scale;  /**< from CK_TIMEOUT_MULTIPLIER */
+	uid_t test_uid;	       /**< run tests as this uid; -1: as we are */
 };
 
 /** @brief What a sandboxed run of one test produced. */
 struct sandbox_result {
 	char *result_line; /**< the grader's result line, or NULL */
-	char *problems;    /**< leaks and escapes found, one per line */
-	char *output;      /**< tail of the test's stdout/stderr */
+	char *problems;	   /**< leaks and escapes found, one per line */
+	char *output;	   /**< tail of the test's stdout/stderr */
 	int grader_status; /**< wait status of the grader process */
-	bool overran;      /**< the driver's outer time limit fired */
+	bool overran;	   /**< the driver's outer time limit fired */
 	const char *mode;  /**< "namespaces" or "snapshot" */
 };
 
@@ -74,7 +74,8 @@ struct sandbox_result {
  * @return 0; -1 with errno set if the sandbox could not be started.
  */
 int sandbox_run_test(const struct driver_options *opt,
-		     const struct driver_lab *lab, const struct driver_test *test,
+		     const struct driver_lab *lab,
+		     const struct driver_test *test,
 		     struct sandbox_result *result);
 
 /**

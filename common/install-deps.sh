@@ -28,6 +28,7 @@ if [ "${1:-grade}" = test ]; then
 	have_cmd patch || want patch
 	have_cmd xmllint || want libxml2-utils
 	have_cmd jq || want jq
+	have_cmd clang-format || want clang-format
 fi
 
 [ -z "$need" ] && exit 0

@@ -221,9 +221,10 @@ ipc_describe_status(int status, char *out, size_t out_len)
 			 WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
 		snprintf(out, out_len, "killed by signal %d (SIG%s)",
-			 WTERMSIG(status), sigabbrev_np(WTERMSIG(status))
-						   ? sigabbrev_np(WTERMSIG(status))
-						   : "?");
+			 WTERMSIG(status),
+			 sigabbrev_np(WTERMSIG(status))
+				 ? sigabbrev_np(WTERMSIG(status))
+				 : "?");
 	else
 		snprintf(out, out_len, "wait status 0x%x", (unsigned)status);
 	return out;

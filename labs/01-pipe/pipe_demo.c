@@ -33,7 +33,8 @@ demo_send(size_t size)
 	if (n == -1)
 		ipc_die_errno("pipe_child_to_parent");
 	printf("sent %zu bytes, received %zd bytes, checksum %s (%08x)\n", size,
-	       n, (size_t)n == size && memcmp(msg, got, size) == 0 ? "ok" : "BAD",
+	       n,
+	       (size_t)n == size && memcmp(msg, got, size) == 0 ? "ok" : "BAD",
 	       (unsigned)ipc_checksum(got, (size_t)n));
 	free(msg);
 	free(got);
@@ -52,12 +53,14 @@ demo_capacity(long resize)
 		long got = pipe_set_capacity(fds[1], resize);
 		if (got == -1)
 			ipc_die_errno("pipe_set_capacity");
-		printf("asked for %ld bytes, the kernel made it %ld\n", resize, got);
+		printf("asked for %ld bytes, the kernel made it %ld\n", resize,
+		       got);
 	}
 	capacity = pipe_measure_capacity(fds[1]);
 	if (capacity == -1)
 		ipc_die_errno("pipe_measure_capacity");
-	printf("pipe capacity: %ld bytes (%ld KiB)\n", capacity, capacity / 1024);
+	printf("pipe capacity: %ld bytes (%ld KiB)\n", capacity,
+	       capacity / 1024);
 	close(fds[0]);
 	close(fds[1]);
 	return 0;

@@ -55,10 +55,10 @@ _Static_assert(sizeof(struct fifo_request) <= PIPE_BUF,
  * @brief What the server writes to a client's reply FIFO, in one write().
  */
 struct fifo_reply {
-	int32_t status;  /**< 0: served; else an errno value, e.g. ESHUTDOWN
+	int32_t status;	 /**< 0: served; else an errno value, e.g. ESHUTDOWN
 			      when the server stopped before serving it */
 	int32_t padding; /**< always 0: no uninitialised bytes on the wire */
-	int64_t number;  /**< FIFO_REQ_NUMBER: the number given to the client;
+	int64_t number;	 /**< FIFO_REQ_NUMBER: the number given to the client;
 			      FIFO_REQ_SHUTDOWN: how many numbers were given */
 };
 

@@ -166,8 +166,8 @@ pid_t msgq_send_from_child(int id, long type, const void *text, size_t len);
  *         already exists for @p key: it is left alone), E2BIG (@p cap is too
  *         small), or an errno from the steps above.
  */
-ssize_t msgq_child_to_parent(key_t key, const void *text, size_t len,
-			     void *buf, size_t cap);
+ssize_t msgq_child_to_parent(key_t key, const void *text, size_t len, void *buf,
+			     size_t cap);
 
 /* ------------------------------------------------- step 4: POSIX queues */
 
@@ -205,9 +205,10 @@ int msgq_posix_limits(const char *name, long *max_messages, long *message_size,
 
 /** @brief One message for msgq_posix_by_priority(). */
 struct msgq_posix_msg {
-	const void *text;  /**< the message text */
-	size_t len;        /**< its length in bytes */
-	unsigned priority; /**< 0 (lowest) to MQ_PRIO_MAX - 1 (32767 on Linux) */
+	const void *text; /**< the message text */
+	size_t len;	  /**< its length in bytes */
+	unsigned
+		priority; /**< 0 (lowest) to MQ_PRIO_MAX - 1 (32767 on Linux) */
 };
 
 /**

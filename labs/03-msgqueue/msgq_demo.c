@@ -71,8 +71,8 @@ show_receive(int id, long type, size_t cap, int flags, const char *how)
 	if (n == -1)
 		printf("  %-34s -> %s\n", how, ipc_errno_name(errno));
 	else
-		printf("  %-34s -> type %ld, len %zd, \"%.*s\"\n", how, got_type,
-		       n, (int)n, buf);
+		printf("  %-34s -> type %ld, len %zd, \"%.*s\"\n", how,
+		       got_type, n, (int)n, buf);
 }
 
 static int
@@ -80,7 +80,8 @@ demo_rules(void)
 {
 	int id = private_queue();
 
-	printf("queue: [3 \"c1\"] [1 \"a1\"] [2 \"b1\"] [1 \"a2\"] [2 \"b2\"]\n");
+	printf("queue: [3 \"c1\"] [1 \"a1\"] [2 \"b1\"] [1 \"a2\"] [2 "
+	       "\"b2\"]\n");
 	send_text(id, 3, "c1");
 	send_text(id, 1, "a1");
 	send_text(id, 2, "b1");
@@ -153,7 +154,8 @@ demo_child(const char *text)
 	ssize_t n;
 
 	fflush(stdout); /* the child must not print our buffer twice */
-	n = msgq_child_to_parent(IPC_PRIVATE, text, strlen(text), buf, sizeof(buf));
+	n = msgq_child_to_parent(IPC_PRIVATE, text, strlen(text), buf,
+				 sizeof(buf));
 	if (n == -1)
 		ipc_die_errno("msgq_child_to_parent");
 	printf("the child sent %zu bytes and exited; the parent then read %zd "
@@ -186,7 +188,8 @@ demo_posix(int argc, char **argv)
 		msgs[i].text = split_item(argv[i], &prio);
 		msgs[i].len = strlen(msgs[i].text);
 		msgs[i].priority = (unsigned)prio;
-		printf(" [%u \"%s\"]", msgs[i].priority, (const char *)msgs[i].text);
+		printf(" [%u \"%s\"]", msgs[i].priority,
+		       (const char *)msgs[i].text);
 	}
 	printf("\nreceived, highest priority first:\n");
 	handled = msgq_posix_by_priority(posix_name(), msgs, (size_t)argc,
@@ -239,7 +242,8 @@ demo_limits(void)
 	show_proc("/proc/sys/fs/mqueue/msg_max", "mq_maxmsg at most");
 	show_proc("/proc/sys/fs/mqueue/msgsize_max", "mq_msgsize at most");
 	show_proc("/proc/sys/fs/mqueue/msg_default", "mq_maxmsg by default");
-	show_proc("/proc/sys/fs/mqueue/msgsize_default", "mq_msgsize by default");
+	show_proc("/proc/sys/fs/mqueue/msgsize_default",
+		  "mq_msgsize by default");
 	show_proc("/proc/sys/fs/mqueue/queues_max", "queues in the system");
 
 	/* mq_open with no attributes: the defaults above. */
@@ -273,8 +277,8 @@ demo_create(const char *file)
 
 	if (id == -1)
 		ipc_die_errno("msgq_create");
-	printf("created queue id %d for key 0x%08lx: see it with `ipcs -q`\n", id,
-	       (unsigned long)key);
+	printf("created queue id %d for key 0x%08lx: see it with `ipcs -q`\n",
+	       id, (unsigned long)key);
 	return 0;
 }
 
@@ -329,7 +333,8 @@ main(int argc, char **argv)
 	if (argc == 2 && strcmp(cmd, "rules") == 0)
 		return demo_rules();
 	if (argc >= 3 && strcmp(cmd, "dispatch") == 0)
-		return demo_dispatch(strtol(argv[2], NULL, 10), argc - 3, argv + 3);
+		return demo_dispatch(strtol(argv[2], NULL, 10), argc - 3,
+				     argv + 3);
 	if (argc == 3 && strcmp(cmd, "child") == 0)
 		return demo_child(argv[2]);
 	if (argc >= 3 && strcmp(cmd, "posix") == 0)
@@ -341,13 +346,14 @@ main(int argc, char **argv)
 	if (argc == 5 && strcmp(cmd, "send") == 0)
 		return demo_send(argv[2], strtol(argv[3], NULL, 10), argv[4]);
 	if ((argc == 3 || argc == 4) && strcmp(cmd, "recv") == 0)
-		return demo_recv(argv[2], argc == 4 ? strtol(argv[3], NULL, 10) : 0);
+		return demo_recv(argv[2],
+				 argc == 4 ? strtol(argv[3], NULL, 10) : 0);
 	if (argc == 3 && strcmp(cmd, "remove") == 0)
 		return demo_remove(argv[2]);
-	fprintf(stderr,
-		"usage: msgq_demo rules | dispatch MAX TYPE:TEXT... | child TEXT |\n"
-		"       msgq_demo posix PRIO:TEXT... | limits |\n"
-		"       msgq_demo create FILE | send FILE TYPE TEXT |\n"
-		"       msgq_demo recv FILE [TYPE] | remove FILE\n");
+	fprintf(stderr, "usage: msgq_demo rules | dispatch MAX TYPE:TEXT... | "
+			"child TEXT |\n"
+			"       msgq_demo posix PRIO:TEXT... | limits |\n"
+			"       msgq_demo create FILE | send FILE TYPE TEXT |\n"
+			"       msgq_demo recv FILE [TYPE] | remove FILE\n");
 	return 2;
 }

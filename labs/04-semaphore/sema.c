@@ -122,8 +122,8 @@ sema_run_workers(int semid, int num, int nworkers, int rounds,
 }
 
 int
-sema_run_limited(key_t key, int nworkers, int limit,
-		 sema_critical_fn critical, void *arg)
+sema_run_limited(key_t key, int nworkers, int limit, sema_critical_fn critical,
+		 void *arg)
 {
 	/* TODO(step 3): a counting semaphore: sema_create(key, 1, limit,
 	 * 1000), sema_run_workers(semid, 0, nworkers, 1, ...), then

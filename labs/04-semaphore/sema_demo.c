@@ -36,8 +36,8 @@ struct shared {
 	volatile long counter; /* the data the semaphore protects */
 	int inside, peak;      /* how many workers are in the region */
 	int entries, limit;
-	int victim;            /* worker killed in its first round, or -1 */
-	sem_t all_in;          /* unnamed POSIX semaphore, pshared = 1 */
+	int victim;   /* worker killed in its first round, or -1 */
+	sem_t all_in; /* unnamed POSIX semaphore, pshared = 1 */
 };
 
 /** Shared memory for the workers: anonymous, inherited across fork(). */
@@ -98,7 +98,8 @@ demo_timed(int ms)
 	if (semid == -1)
 		ipc_die_errno("sema_create");
 	if (sema_p_timed(semid, 0, ms) == -1)
-		printf("timed P on a semaphore of 0: gave up after %d ms with %s\n",
+		printf("timed P on a semaphore of 0: gave up after %d ms with "
+		       "%s\n",
 		       ms, ipc_errno_name(errno));
 	else
 		printf("timed P on a semaphore of 0: took a unit?\n");
@@ -131,7 +132,8 @@ check_undo(int semid)
 	if (ipc_waitpid(child, NULL) == -1)
 		ipc_die_errno("waitpid");
 	printf("a process took the lock and exited without V: the value is "
-	       "now %d\n", sema_value(semid, 0));
+	       "now %d\n",
+	       sema_value(semid, 0));
 	if (sema_value(semid, 0) != 1) {
 		sema_remove(semid);
 		ipc_die("the lock was never given back (no SEM_UNDO?): the "
@@ -158,7 +160,8 @@ demo_count(int n, int m, int value, int victim)
 	if (victim >= 0)
 		printf("worker %d was killed while holding the lock\n", victim);
 	printf("%d processes x %d increments: %d finished, counter = %ld "
-	       "(expected %ld)%s\n", n, m, finished, s->counter, expect,
+	       "(expected %ld)%s\n",
+	       n, m, finished, s->counter, expect,
 	       s->counter == expect ? "" : ": updates were lost");
 	printf("the semaphore's value after the run: %d (it started at %d)\n",
 	       sema_value(semid, 0), value);
@@ -179,16 +182,17 @@ meet(void *arg, int worker, int round)
 
 	(void)worker;
 	(void)round;
-	while (inside > peak && !__atomic_compare_exchange_n(
-				       &s->peak, &peak, inside, false,
-				       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+	while (inside > peak &&
+	       !__atomic_compare_exchange_n(&s->peak, &peak, inside, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		;
 	if (entry < s->limit) {
 		/* Wait (at most 2 s, in case the semaphore lets fewer in). */
 		struct timespec until;
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += 2;
-		while (sem_clockwait(&s->all_in, CLOCK_MONOTONIC, &until) == -1 &&
+		while (sem_clockwait(&s->all_in, CLOCK_MONOTONIC, &until) ==
+			       -1 &&
 		       errno == EINTR)
 			;
 	} else if (entry == s->limit) {
@@ -210,7 +214,8 @@ demo_limit(int w, int k)
 	if (finished == -1)
 		ipc_die_errno("sema_run_limited");
 	printf("%d workers, at most %d inside at once: %d finished, peak "
-	       "inside = %d\n", w, k, finished, s->peak);
+	       "inside = %d\n",
+	       w, k, finished, s->peak);
 	unmap_shared(s);
 	return 0;
 }
@@ -229,8 +234,8 @@ demo_named(int n, int m)
 	if (finished == -1)
 		ipc_die_errno("sema_named_run");
 	printf("%d processes x %d increments with a POSIX named semaphore: "
-	       "%d finished, counter = %ld (expected %ld)\n", n, m, finished,
-	       s->counter, (long)n * m);
+	       "%d finished, counter = %ld (expected %ld)\n",
+	       n, m, finished, s->counter, (long)n * m);
 	left = sem_open(name, 0);
 	if (left == SEM_FAILED) {
 		printf("the name is gone from /dev/shm (sem_unlink)\n");
@@ -251,7 +256,8 @@ main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "timed") == 0)
 		return demo_timed(number(argv[2], 0));
 	if (argc == 4 && strcmp(argv[1], "count") == 0)
-		return demo_count(number(argv[2], 1), number(argv[3], 0), 1, -1);
+		return demo_count(number(argv[2], 1), number(argv[3], 0), 1,
+				  -1);
 	if (argc == 4 && strcmp(argv[1], "race") == 0)
 		return demo_count(number(argv[2], 1), number(argv[3], 0),
 				  number(argv[2], 1), -1);
@@ -261,8 +267,8 @@ main(int argc, char **argv)
 		return demo_limit(number(argv[2], 1), number(argv[3], 1));
 	if (argc == 4 && strcmp(argv[1], "named") == 0)
 		return demo_named(number(argv[2], 1), number(argv[3], 0));
-	fprintf(stderr,
-		"usage: sema_demo timed MS | count N M | race N M | limit W K |\n"
-		"       sema_demo crash N M | named N M\n");
+	fprintf(stderr, "usage: sema_demo timed MS | count N M | race N M | "
+			"limit W K |\n"
+			"       sema_demo crash N M | named N M\n");
 	return 2;
 }

@@ -147,7 +147,7 @@ count_hit(int sig)
 static int
 demo_install(void)
 {
-	static const int uncatchable[] = {SIGKILL, SIGSTOP};
+	static const int uncatchable[] = { SIGKILL, SIGSTOP };
 	struct sigaction old, now;
 
 	if (signals_install(SIGUSR1, count_hit, true, &old) == -1)
@@ -283,7 +283,7 @@ static int
 demo_queue(int n)
 {
 	int sig = SIGRTMIN + 1, *sent, *got, same = 1, arrived = 0;
-	const struct timespec now = {0, 0};
+	const struct timespec now = { 0, 0 };
 	sigset_t usr1;
 	ssize_t received;
 

@@ -144,14 +144,14 @@ int sock_recv_msg(int fd, void *buf, size_t cap, size_t *len);
 
 /** @brief Step 3: what the poll server saw, for its log and for the grader. */
 struct sock_server_stats {
-	unsigned long accepted;    /**< clients accepted */
-	unsigned long messages;    /**< messages echoed back successfully */
-	unsigned long closed;      /**< clients that closed between messages */
+	unsigned long accepted;	   /**< clients accepted */
+	unsigned long messages;	   /**< messages echoed back successfully */
+	unsigned long closed;	   /**< clients that closed between messages */
 	unsigned long mid_message; /**< clients that closed or reset with a
 				        message half received */
-	unsigned long broken;      /**< clients whose reply could not be sent
+	unsigned long broken;	   /**< clients whose reply could not be sent
 				        (EPIPE, ECONNRESET): they left */
-	unsigned long rejected;    /**< clients dropped for announcing a
+	unsigned long rejected;	   /**< clients dropped for announcing a
 				        message over SOCK_POLL_MSG_MAX */
 };
 
@@ -236,11 +236,11 @@ typedef int (*sock_delay_fn)(void *ctx, unsigned delay_ms);
 
 /** @brief Step 5: how sock_unix_connect_retry() backs off. */
 struct sock_backoff {
-	unsigned first_ms;     /**< delay after the first failure (at least 1) */
-	unsigned max_ms;       /**< no delay is longer than this (the cap) */
+	unsigned first_ms; /**< delay after the first failure (at least 1) */
+	unsigned max_ms;   /**< no delay is longer than this (the cap) */
 	unsigned max_attempts; /**< connect() attempts at most; 0: no limit */
 	sock_delay_fn delay;   /**< how to wait */
-	void *ctx;             /**< passed to delay */
+	void *ctx;	       /**< passed to delay */
 };
 
 /**
@@ -261,7 +261,8 @@ struct sock_backoff {
  *         up, EINVAL (bad backoff), or at once for any other connect()
  *         error (e.g. ENAMETOOLONG, EACCES).
  */
-int sock_unix_connect_retry(const char *path, const struct sock_backoff *backoff);
+int sock_unix_connect_retry(const char *path,
+			    const struct sock_backoff *backoff);
 
 /* ------------------------------------------------------------------ step 6 */
 

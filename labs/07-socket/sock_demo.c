@@ -248,7 +248,8 @@ demo_poll(const char *path, int clients)
 		close(stop[1]); /* or the stop pipe never reaches EOF */
 		close(report[0]);
 		n = sock_poll_server(listen_fd, stop[0], 17, &stats);
-		int ok = n != -1 && ipc_write_all(report[1], &stats, sizeof(stats)) != -1;
+		int ok = n != -1 &&
+			 ipc_write_all(report[1], &stats, sizeof(stats)) != -1;
 		_exit(ok ? 0 : 1);
 	}
 	close(stop[0]);
@@ -265,7 +266,8 @@ demo_poll(const char *path, int clients)
 	for (int i = 0; i < clients; i++) {
 		memset(frames[i], 0, SOCK_HEADER_LEN);
 		frames[i][3] = (char)(20 + i);
-		fill_pattern(frames[i] + SOCK_HEADER_LEN, 20 + (size_t)i, (unsigned)i);
+		fill_pattern(frames[i] + SOCK_HEADER_LEN, 20 + (size_t)i,
+			     (unsigned)i);
 		fds[i] = client_start(path, frames[i], SOCK_HEADER_LEN + 5);
 	}
 	/* ...and finish them last first: a server stuck on one would hang. */
@@ -276,10 +278,13 @@ demo_poll(const char *path, int clients)
 			ipc_die_errno("send");
 		if (sock_recv_msg(fds[i], reply, sizeof(reply), &len) != 1)
 			ipc_die("client %d: no reply from the server", i + 1);
-		printf("client %d: sent %d bytes in two parts, got them back %s\n",
+		printf("client %d: sent %d bytes in two parts, got them back "
+		       "%s\n",
 		       i + 1, 20 + i,
 		       len == 20 + (size_t)i &&
-				       memcmp(reply, frames[i] + SOCK_HEADER_LEN, len) == 0
+				       memcmp(reply,
+					      frames[i] + SOCK_HEADER_LEN,
+					      len) == 0
 			       ? "whole"
 			       : "DIFFERENT");
 	}
@@ -301,8 +306,8 @@ demo_poll(const char *path, int clients)
 /* ------------------------------------------------------------- step 4 */
 
 static const char *const peer_names[] = {
-	[SOCK_PEER_ALIVE] = "ALIVE",     [SOCK_PEER_CLOSED] = "CLOSED",
-	[SOCK_PEER_BROKEN] = "BROKEN",   [SOCK_PEER_TIMEOUT] = "TIMEOUT",
+	[SOCK_PEER_ALIVE] = "ALIVE",   [SOCK_PEER_CLOSED] = "CLOSED",
+	[SOCK_PEER_BROKEN] = "BROKEN", [SOCK_PEER_TIMEOUT] = "TIMEOUT",
 	[SOCK_PEER_ERROR] = "ERROR",
 };
 
@@ -339,10 +344,13 @@ demo_peer(void)
 	make_pair(fds);
 	if (sock_heartbeat_send(fds[1]) != SOCK_PEER_ALIVE)
 		ipc_die("sock_heartbeat_send failed on a live peer");
-	print_peer("the peer sent a heartbeat:", sock_heartbeat_wait(fds[0], 1000));
-	print_peer("the peer is silent for 20 ms:", sock_heartbeat_wait(fds[0], 20));
+	print_peer("the peer sent a heartbeat:",
+		   sock_heartbeat_wait(fds[0], 1000));
+	print_peer("the peer is silent for 20 ms:",
+		   sock_heartbeat_wait(fds[0], 20));
 	close(fds[1]);
-	print_peer("the peer closed (recv gives 0):", sock_heartbeat_wait(fds[0], 1000));
+	print_peer("the peer closed (recv gives 0):",
+		   sock_heartbeat_wait(fds[0], 1000));
 	print_peer("we send to a closed peer:", sock_heartbeat_send(fds[0]));
 	close(fds[0]);
 
@@ -350,14 +358,16 @@ demo_peer(void)
 	if (send(fds[0], "unread", 6, MSG_NOSIGNAL) != 6)
 		ipc_die_errno("send");
 	close(fds[1]); /* closing with unread data resets the connection */
-	print_peer("the peer reset the connection:", sock_heartbeat_wait(fds[0], 1000));
+	print_peer("the peer reset the connection:",
+		   sock_heartbeat_wait(fds[0], 1000));
 	close(fds[0]);
 
 	bad = dup(STDIN_FILENO);
 	if (bad == -1)
 		ipc_die_errno("dup");
 	close(bad); /* now certainly not an open descriptor */
-	print_peer("we poll a closed descriptor:", sock_heartbeat_wait(bad, 1000));
+	print_peer("we poll a closed descriptor:",
+		   sock_heartbeat_wait(bad, 1000));
 	printf("still alive: no SIGPIPE killed us\n");
 	return 0;
 }
@@ -369,8 +379,8 @@ struct world {
 	const char *path; /**< where the server comes back */
 	unsigned now_ms;  /**< simulated clock */
 	unsigned back_at; /**< when the server comes back */
-	int listen_fd;    /**< the server once it is back, else -1 */
-	int delays;       /**< how often the client waited */
+	int listen_fd;	  /**< the server once it is back, else -1 */
+	int delays;	  /**< how often the client waited */
 };
 
 /** sock_delay_fn: advance the simulated clock; start the server on time. */
@@ -409,7 +419,8 @@ demo_reconnect(int argc, char **argv)
 	unlink(w.path); /* the server is away: no socket file either */
 	fd = sock_unix_connect_retry(w.path, &b);
 	if (fd == -1) {
-		printf("t=%6u ms  gave up: %s\n", w.now_ms, ipc_errno_name(errno));
+		printf("t=%6u ms  gave up: %s\n", w.now_ms,
+		       ipc_errno_name(errno));
 	} else {
 		printf("t=%6u ms  connected after waiting %d times\n", w.now_ms,
 		       w.delays);
@@ -466,16 +477,19 @@ demo_udp(int argc, char **argv)
 		if (n == -1)
 			ipc_die_errno("sock_udp_recv");
 		fill_pattern(want, (size_t)n, (unsigned)i);
-		printf("datagram %d: sent %zu bytes, received %zd bytes, %s, %s\n",
+		printf("datagram %d: sent %zu bytes, received %zd bytes, %s, "
+		       "%s\n",
 		       i + 1, parse_size(argv[i], 65507), n,
-		       memcmp(buf, want, (size_t)n) == 0 ? "intact" : "DIFFERENT",
+		       memcmp(buf, want, (size_t)n) == 0 ? "intact"
+							 : "DIFFERENT",
 		       from == port_a ? "from the sender" : "from a STRANGER");
 	}
 	if (sock_udp_send(a, port_b, want, 100) != 100)
 		ipc_die_errno("sock_udp_send");
 	n = sock_udp_recv(b, buf, 10, NULL);
 	printf("a 100-byte datagram into a 10-byte buffer: %s\n",
-	       n == -1 ? ipc_errno_name(errno) : "accepted (truncation missed)");
+	       n == -1 ? ipc_errno_name(errno)
+		       : "accepted (truncation missed)");
 	close(a);
 	close(b);
 	return 0;
@@ -501,10 +515,11 @@ main(int argc, char **argv)
 		return demo_tcp(argv[2]);
 	if (argc >= 3 && strcmp(argv[1], "udp") == 0)
 		return demo_udp(argc - 2, argv + 2);
-	fprintf(stderr,
-		"usage: sock_demo echo PATH TEXT | stale PATH | frame SIZE... |\n"
-		"       sock_demo poll PATH CLIENTS | peer |\n"
-		"       sock_demo reconnect PATH FIRST_MS CAP_MS BACK_AT_MS [ATTEMPTS] |\n"
-		"       sock_demo tcp TEXT | udp SIZE...\n");
+	fprintf(stderr, "usage: sock_demo echo PATH TEXT | stale PATH | frame "
+			"SIZE... |\n"
+			"       sock_demo poll PATH CLIENTS | peer |\n"
+			"       sock_demo reconnect PATH FIRST_MS CAP_MS "
+			"BACK_AT_MS [ATTEMPTS] |\n"
+			"       sock_demo tcp TEXT | udp SIZE...\n");
 	return 2;
 }

@@ -180,10 +180,11 @@ pipe_set_capacity(int fd, long bytes)
 static _Noreturn void
 exec_with(int in_fd, int out_fd, char *const argv[])
 {
-	if (dup2(in_fd, STDIN_FILENO) == -1 || dup2(out_fd, STDOUT_FILENO) == -1)
+	if (dup2(in_fd, STDIN_FILENO) == -1 ||
+	    dup2(out_fd, STDOUT_FILENO) == -1)
 		_exit(127);
 	execvp(argv[0], argv); /* the pipe's own fds close here (O_CLOEXEC) */
-	_exit(127);            /* like a shell: 127 means "command not found" */
+	_exit(127);	       /* like a shell: 127 means "command not found" */
 }
 
 /** Convert a wait status to a shell-style exit status. */
@@ -202,7 +203,7 @@ pipe_run_pipeline(char *const left[], char *const right[], int out_fd)
 	pid_t left_pid, right_pid;
 
 	if (pipe2(fds, O_CLOEXEC) == -1) /* close-on-exec: no child keeps */
-		return -1;               /* a stray copy after dup2+exec  */
+		return -1;		 /* a stray copy after dup2+exec  */
 	left_pid = fork();
 	if (left_pid == 0)
 		exec_with(STDIN_FILENO, fds[1], left);

@@ -186,8 +186,8 @@ exchange(const char *server_path, const char *dir, int32_t kind,
 
 	snprintf(name, sizeof(name), "seq-client-%ld-%u.fifo", (long)getpid(),
 		 exchanges++);
-	if (ipc_path_join(req.reply_path, sizeof(req.reply_path), dir,
-			  name) == -1)
+	if (ipc_path_join(req.reply_path, sizeof(req.reply_path), dir, name) ==
+	    -1)
 		return -1;
 	if (fifo_create(req.reply_path, 0600) == -1)
 		return -1;

@@ -50,7 +50,8 @@ msgq_remove(int id)
 int
 msgq_send(int id, long type, const void *text, size_t len, int flags)
 {
-	struct msgq_record *rec = malloc(offsetof(struct msgq_record, mtext) + len);
+	struct msgq_record *rec =
+		malloc(offsetof(struct msgq_record, mtext) + len);
 	int rc, saved;
 
 	if (rec == NULL)
@@ -69,7 +70,8 @@ ssize_t
 msgq_receive(int id, long type, void *buf, size_t cap, int flags,
 	     long *type_out)
 {
-	struct msgq_record *rec = malloc(offsetof(struct msgq_record, mtext) + cap);
+	struct msgq_record *rec =
+		malloc(offsetof(struct msgq_record, mtext) + cap);
 	ssize_t n;
 	int saved;
 
@@ -212,7 +214,8 @@ static int
 send_all(mqd_t q, const struct msgq_posix_msg *msgs, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (mq_send(q, msgs[i].text, msgs[i].len, msgs[i].priority) == -1)
+		if (mq_send(q, msgs[i].text, msgs[i].len, msgs[i].priority) ==
+		    -1)
 			return -1;
 	return 0;
 }

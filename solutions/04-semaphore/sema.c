@@ -72,7 +72,8 @@ semop_within(int semid, struct sembuf *ops, size_t nops, int timeout_ms)
 			rc = semop(semid, ops, nops);
 		} else {
 			long left = ms_left(&deadline);
-			struct timespec wait = { left / 1000, (left % 1000) * 1000000 };
+			struct timespec wait = { left / 1000,
+						 (left % 1000) * 1000000 };
 			rc = semtimedop(semid, ops, nops, &wait);
 		}
 		if (rc == 0 || errno != EINTR)
@@ -191,7 +192,7 @@ struct guard {
 	int (*enter)(const struct guard *g);
 	int (*leave)(const struct guard *g);
 	int semid, num; /* System V */
-	sem_t *sem;     /* POSIX */
+	sem_t *sem;	/* POSIX */
 };
 
 /** A worker's life: its rounds, then _exit(); never returns. */
@@ -288,8 +289,8 @@ sema_run_workers(int semid, int num, int nworkers, int rounds,
 /* ------------------------------------------ step 3: counting semaphore */
 
 int
-sema_run_limited(key_t key, int nworkers, int limit,
-		 sema_critical_fn critical, void *arg)
+sema_run_limited(key_t key, int nworkers, int limit, sema_critical_fn critical,
+		 void *arg)
 {
 	int semid, finished, saved;
 

@@ -21,7 +21,7 @@ int
 signals_install(int sig, void (*handler)(int), bool restart,
 		struct sigaction *old)
 {
-	struct sigaction sa = {0};
+	struct sigaction sa = { 0 };
 
 	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask); /* block nothing more while it runs */
@@ -209,7 +209,7 @@ ssize_t
 signals_queue_values(pid_t pid, int sig, const int *values, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		union sigval value = {.sival_int = values[i]};
+		union sigval value = { .sival_int = values[i] };
 		/* kill() could not carry the value: sigqueue() can. */
 		if (sigqueue(pid, sig, value) == -1)
 			return -1;
@@ -261,7 +261,7 @@ reap_children(int sig)
 int
 signals_reaper_start(struct sigaction *old)
 {
-	struct sigaction sa = {0};
+	struct sigaction sa = { 0 };
 
 	sa.sa_handler = reap_children;
 	sigemptyset(&sa.sa_mask);
@@ -285,7 +285,7 @@ signals_reaper_stop(const struct sigaction *old)
 /* ------------------------------------------- step 6: graceful shutdown */
 
 /** The self-pipe: the handler writes the signal number into [1]. */
-static int stop_pipe[2] = {-1, -1};
+static int stop_pipe[2] = { -1, -1 };
 
 /** SIGINT/SIGTERM handler: only record the request (write is safe). */
 static void
@@ -305,7 +305,7 @@ request_stop(int sig)
 static int
 install_stop_handlers(struct sigaction old[2])
 {
-	struct sigaction sa = {0};
+	struct sigaction sa = { 0 };
 
 	sa.sa_handler = request_stop;
 	sigemptyset(&sa.sa_mask);
@@ -328,8 +328,8 @@ install_stop_handlers(struct sigaction old[2])
 static int
 next_event(int job_fd, unsigned char *byte, int *sig)
 {
-	struct pollfd fds[2] = {{.fd = stop_pipe[0], .events = POLLIN},
-				{.fd = job_fd, .events = POLLIN}};
+	struct pollfd fds[2] = { { .fd = stop_pipe[0], .events = POLLIN },
+				 { .fd = job_fd, .events = POLLIN } };
 	unsigned char stop;
 	ssize_t n;
 

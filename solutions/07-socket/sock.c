@@ -55,7 +55,7 @@ recv_exact(int fd, void *buf, size_t len)
 			return -1;
 		}
 		if (n == 0)
-			break; /* orderly close */
+			break;	   /* orderly close */
 		done += (size_t)n; /* one recv() is not one message */
 	}
 	return (ssize_t)done;
@@ -180,7 +180,8 @@ sock_echo_serve_one(int listen_fd)
 		ssize_t n = recv(conn, buf, sizeof(buf), 0);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1 || (n > 0 && send_all(conn, buf, (size_t)n) == -1)) {
+		if (n == -1 ||
+		    (n > 0 && send_all(conn, buf, (size_t)n) == -1)) {
 			ipc_close_quietly(conn); /* the client vanished */
 			return -1;
 		}
@@ -220,7 +221,8 @@ sock_echo_roundtrip(int fd, const void *msg, size_t len, void *reply,
 			return -1;
 		}
 		if (n == 0)
-			return (ssize_t)got; /* the server closed: that is all */
+			return (ssize_t)
+				got; /* the server closed: that is all */
 		if (got == cap) {
 			errno = EMSGSIZE;
 			return -1;
@@ -282,7 +284,7 @@ sock_recv_msg(int fd, void *buf, size_t cap, size_t *len)
 
 /** One connected client of the poll server: its fd and its message so far. */
 struct client {
-	int fd;      /**< -1 when the slot is free */
+	int fd;	     /**< -1 when the slot is free */
 	size_t have; /**< bytes of the current message received so far */
 	unsigned char buf[SOCK_HEADER_LEN + SOCK_POLL_MSG_MAX];
 };
@@ -321,7 +323,7 @@ serve_client(struct client *c, struct sock_server_stats *st)
 
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
 		return; /* nothing lost: poll() will report it again */
-	if (n <= 0) { /* 0: it closed; -1: ECONNRESET or worse */
+	if (n <= 0) {	/* 0: it closed; -1: ECONNRESET or worse */
 		drop_client(c, c->have > 0 ? &st->mid_message : &st->closed);
 		return;
 	}
@@ -329,7 +331,8 @@ serve_client(struct client *c, struct sock_server_stats *st)
 	if (c->have < SOCK_HEADER_LEN)
 		return;
 	if (announced(c) > SOCK_POLL_MSG_MAX) {
-		drop_client(c, &st->rejected); /* it would overflow its buffer */
+		drop_client(c,
+			    &st->rejected); /* it would overflow its buffer */
 		return;
 	}
 	if (c->have < SOCK_HEADER_LEN + announced(c))
@@ -471,7 +474,8 @@ ms_left(uint64_t deadline_ns)
 
 	if (now_ns >= deadline_ns)
 		return 0;
-	return (int)((deadline_ns - now_ns + 999999u) / 1000000u); /* round up */
+	return (int)((deadline_ns - now_ns + 999999u) /
+		     1000000u); /* round up */
 }
 
 int
@@ -505,7 +509,8 @@ sock_heartbeat_wait(int fd, int timeout_ms)
 			int err = 0;
 			socklen_t err_len = sizeof(err);
 			/* Fetch (and clear) the error the socket holds. */
-			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &err_len) == -1)
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
+				       &err_len) == -1)
 				return -1;
 			errno = err != 0 ? err : EIO;
 			return SOCK_PEER_ERROR;
@@ -538,24 +543,27 @@ sock_unix_connect_retry(const char *path, const struct sock_backoff *backoff)
 {
 	unsigned delay, attempt;
 
-	if (backoff == NULL || backoff->delay == NULL || backoff->first_ms == 0 ||
-	    backoff->max_ms < backoff->first_ms) {
+	if (backoff == NULL || backoff->delay == NULL ||
+	    backoff->first_ms == 0 || backoff->max_ms < backoff->first_ms) {
 		errno = EINVAL;
 		return -1;
 	}
 	delay = backoff->first_ms;
 	for (attempt = 1;; attempt++) {
-		int fd = sock_unix_connect(path); /* closes its socket on failure */
+		int fd = sock_unix_connect(
+			path); /* closes its socket on failure */
 		if (fd != -1)
 			return fd; /* the server is back: stop backing off */
 		if (!server_absent(errno))
 			return -1; /* waiting will not fix a bad path */
-		if (backoff->max_attempts != 0 && attempt >= backoff->max_attempts)
+		if (backoff->max_attempts != 0 &&
+		    attempt >= backoff->max_attempts)
 			return -1; /* errno: the last connect() error */
 		if (backoff->delay(backoff->ctx, delay) == -1)
 			return -1; /* the caller wants to stop */
 		/* Double, without overflowing, up to the cap. */
-		delay = delay > backoff->max_ms / 2 ? backoff->max_ms : delay * 2;
+		delay = delay > backoff->max_ms / 2 ? backoff->max_ms
+						    : delay * 2;
 	}
 }
 
@@ -642,7 +650,8 @@ sock_udp_send(int fd, uint16_t port, const void *msg, size_t len)
 
 	loopback_address(&addr, port);
 	do /* one call, one datagram: never split it into several sends */
-		n = sendto(fd, msg, len, 0, (struct sockaddr *)&addr, sizeof(addr));
+		n = sendto(fd, msg, len, 0, (struct sockaddr *)&addr,
+			   sizeof(addr));
 	while (n == -1 && errno == EINTR);
 	return n;
 }

@@ -72,7 +72,8 @@ START_TEST(test_path_join_fits_or_fails)
 
 	ck_assert_int_eq(ipc_path_join(out, sizeof(out), "/tmp", "x"), 0);
 	ck_assert_str_eq(out, "/tmp/x");
-	ck_assert_int_eq(ipc_path_join(out, sizeof(out), "/tmp", "much-too-long"), -1);
+	ck_assert_int_eq(
+		ipc_path_join(out, sizeof(out), "/tmp", "much-too-long"), -1);
 	ck_assert_int_eq(errno, ENAMETOOLONG);
 }
 END_TEST
