@@ -21,12 +21,15 @@ GRADE_FLAGS := --keep=$(ROOT) \
 	$(if $(STEP),--step=$(STEP)) $(if $(TEST),--test=$(TEST)) \
 	$(if $(SANITIZE),--no-memory-limit) $(if $(VERBOSE),--verbose)
 
-.PHONY: all grade test check docs demo doctor roster dist clean common
+.PHONY: all grade test check docs demo doctor roster dist clean common common-libs
 
 all: common
 	@for lab in $(LABS); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab all || exit 1; done
 
-common: deps $(LIBIPC) $(LIBGRADE) $(DRIVER)
+# Packages first, then the libraries (never both at once under make -j).
+common: deps
+	@$(MAKE) --no-print-directory common-libs
+common-libs: $(LIBIPC) $(LIBGRADE) $(DRIVER)
 
 # Grade each selected lab: build it (a lab that does not compile is shown
 # and scored 0), then run all of them through the driver in one report.
