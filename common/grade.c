@@ -32,6 +32,9 @@
 #define MAX_TRACKED_FD 256
 #define MAX_HELPERS 64
 #define MESSAGE_MAX 2048
+/** How long a demo may run in grade_compare_with_reference(): less than a
+ *  demo test's own time limit, so a hang gets this message, not Check's. */
+#define DEMO_TIME_LIMIT_MS 4000
 
 /** Identity of an fd at the start of the test, to spot closed/reused fds. */
 struct fd_identity {
@@ -410,9 +413,16 @@ grade_compare_with_reference(const char *const args[], const void *input,
 	argv[argc + 1] = NULL;
 	for (int i = 0; i < 2; i++) {
 		argv[0] = (char *)paths[i];
-		ck_assert_msg(grade_run_program(argv, input, input_len, 10000,
-						&runs[i]) == 0,
+		ck_assert_msg(grade_run_program(argv, input, input_len,
+						DEMO_TIME_LIMIT_MS, &runs[i]) == 0,
 			      "cannot run %s: %s", paths[i], strerror(errno));
+	}
+	if (runs[0].timed_out) {
+		grade_run_free(&runs[0]);
+		grade_run_free(&runs[1]);
+		ck_abort_msg("your demo did not finish within %d s (run with: "
+			     "%s): it hangs where the reference demo does not",
+			     DEMO_TIME_LIMIT_MS / 1000, command);
 	}
 	at = first_difference(runs[0].out, runs[0].out_len, runs[1].out,
 			      runs[1].out_len, &line);

@@ -474,7 +474,9 @@ static const struct grade_test tests[] = {
 	  "child blocks until someone reads. The parent must read while the "
 	  "child writes (waitpid() before reading deadlocks), and must have "
 	  "closed its own write end" },
-	{ GRADE_REF(test_child_to_parent_short_io), 2, 2, 5, NULL },
+	{ GRADE_REF(test_child_to_parent_short_io), 2, 2, 5,
+	  "the transfer stalls when read() and write() are interrupted "
+	  "(EINTR) or short: use your step 1 helpers on both sides" },
 	{ GRADE_REF(test_demo_send_matches_reference), 2, 1, 10, NULL },
 	{ GRADE_REF(test_measure_capacity_default), 3, 2, 3,
 	  "the fill loop never ended: set O_NONBLOCK on the write end so a "
