@@ -87,15 +87,7 @@ shm_object_exists(const char *name, struct stat *st)
 	return stat(path, st ? st : &ignored) == 0;
 }
 
-/** Bytes that make a lost, swapped or repeated byte visible. */
-static void
-pattern(unsigned char *buf, size_t len, unsigned seed)
-{
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (unsigned char)(i * 7 + i / 4093 + seed);
-}
-
-/** Offset of the first byte where @p buf differs from pattern(seed). */
+/** Offset of the first byte where @p buf differs from ipc_fill_pattern(seed). */
 static size_t
 pattern_mismatch(const unsigned char *buf, size_t len, unsigned seed)
 {
@@ -299,7 +291,7 @@ START_TEST(test_sysv_create_attach_detach_remove)
 		      ipc_errno_name(errno));
 	ck_assert_msg(mem[0] == 0 && memcmp(mem, mem + 1, 9999) == 0,
 		      "a new segment must be all zeros");
-	pattern(mem, 10000, 1);
+	ipc_fill_pattern(mem, 10000, 1);
 	ck_assert_int_eq(shmctl(id, IPC_STAT, &ds), 0);
 	ck_assert_msg(ds.shm_nattch == 1,
 		      "after one attach the segment has "
@@ -375,7 +367,7 @@ START_TEST(test_sysv_removed_segment_lives_until_detach)
 	mem = shmem_sysv_attach(id);
 	GRADE_IMPLEMENTED(mem == NULL ? -1 : 0, "shmem_sysv_attach", 1);
 	ck_assert_ptr_nonnull(mem);
-	pattern(mem, 8192, 2);
+	ipc_fill_pattern(mem, 8192, 2);
 
 	GRADE_IMPLEMENTED(shmem_sysv_remove(id), "shmem_sysv_remove", 1);
 	ck_assert_msg(
@@ -384,7 +376,7 @@ START_TEST(test_sysv_removed_segment_lives_until_detach)
 		"marked for destruction (SHM_DEST): use shmctl(IPC_RMID)");
 	ck_assert_msg(pattern_mismatch(mem, 8192, 2) == 8192,
 		      "a removed segment must stay usable while attached");
-	pattern(mem, 8192, 3); /* still writable, too */
+	ipc_fill_pattern(mem, 8192, 3); /* still writable, too */
 
 	/* The key is free at once: a new segment may take it. */
 	second = shmem_sysv_create(key, 4096);
@@ -444,7 +436,7 @@ fill_pattern(void *mem, size_t size, void *arg)
 	rec->calls++;
 	if (rec->fail)
 		return 1;
-	pattern(mem, size, rec->seed);
+	ipc_fill_pattern(mem, size, rec->seed);
 	return 0;
 }
 
@@ -600,7 +592,7 @@ START_TEST(test_posix_create_and_open_share_pages)
 		      size);
 	/* Two mappings, one set of pages: a write through one shows in the
 	 * other at once, with no copy. */
-	pattern(a, 10000, 4);
+	ipc_fill_pattern(a, 10000, 4);
 	ck_assert_msg(pattern_mismatch(b, 10000, 4) == 10000,
 		      "bytes written through one mapping do not show through "
 		      "the other: map with MAP_SHARED");
@@ -679,7 +671,7 @@ posix_creator(void *arg)
 		snprintf(r->what, sizeof(r->what), "shmem_posix_create");
 		return 1;
 	}
-	pattern(mem, 8192, 6);
+	ipc_fill_pattern(mem, 8192, 6);
 	return shmem_unmap(mem, 8192) == 0 ? 0 : 1;
 }
 

@@ -32,37 +32,6 @@
 
 /* ------------------------------------------------------------- data */
 
-/** Deterministic bytes, different for each @p seed. */
-static void
-fill_pattern(unsigned char *buf, size_t len, unsigned seed)
-{
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (unsigned char)(i * 7 + i / 251 + seed * 31);
-}
-
-/** A malloc'd pattern (test process only: it asserts). */
-static unsigned char *
-pattern(size_t len, unsigned seed)
-{
-	unsigned char *buf = malloc(len ? len : 1);
-
-	ck_assert_msg(buf != NULL, "out of memory");
-	fill_pattern(buf, len, seed);
-	return buf;
-}
-
-/** Offset of the first byte where a and b differ (len if none). */
-static size_t
-first_mismatch(const void *a, const void *b, size_t len)
-{
-	const unsigned char *x = a, *y = b;
-	size_t i = 0;
-
-	while (i < len && x[i] == y[i])
-		i++;
-	return i;
-}
-
 /** A frame of the step 2 protocol: 4-byte big-endian length, payload. */
 static unsigned char *
 make_frame(size_t len, unsigned seed)
@@ -72,7 +41,7 @@ make_frame(size_t len, unsigned seed)
 
 	if (frame != NULL) {
 		memcpy(frame, &header, sizeof(header));
-		fill_pattern(frame + SOCK_HEADER_LEN, len, seed);
+		ipc_fill_pattern(frame + SOCK_HEADER_LEN, len, seed);
 	}
 	return frame;
 }
@@ -717,7 +686,7 @@ echo_client_helper(void *arg)
 	signal(SIGPIPE, SIG_IGN);
 	if (fd == -1 || msg == NULL || back == NULL)
 		return ECHO_NO_CONNECT;
-	fill_pattern(msg, e->len, 3);
+	ipc_fill_pattern(msg, e->len, 3);
 	if (send_all(fd, msg, e->len) == -1 || shutdown(fd, SHUT_WR) == -1)
 		return ECHO_SEND;
 	got = recv_timed(fd, back, e->len + 1, 2000);
@@ -822,7 +791,7 @@ echo_server_helper(void *arg)
 static void
 check_roundtrip(int listen_fd, int fd, size_t len)
 {
-	unsigned char *msg = pattern(len, 5), *reply = malloc(len + 16);
+	unsigned char *msg = (unsigned char *)grade_pattern(len, 5), *reply = malloc(len + 16);
 	pid_t pid = spawn_peer(echo_server_helper, &listen_fd);
 	ssize_t n = sock_echo_roundtrip(fd, msg, len, reply, len + 16);
 	int code;
@@ -837,9 +806,9 @@ check_roundtrip(int listen_fd, int fd, size_t len)
 	ck_assert_msg(n == (ssize_t)len,
 		      "sock_echo_roundtrip() of %zu bytes returned %zd (%s)", len,
 		      n, n == -1 ? ipc_errno_name(errno) : "a different count");
-	ck_assert_msg(first_mismatch(msg, reply, len) == len,
+	ck_assert_msg(grade_first_mismatch(msg, reply, len) == len,
 		      "the reply differs from the request at offset %zu",
-		      first_mismatch(msg, reply, len));
+		      grade_first_mismatch(msg, reply, len));
 	free(msg);
 	free(reply);
 }
@@ -966,11 +935,11 @@ check_receives(int fd, const size_t *sizes, int count, const char *how)
 			      "4-byte header, then the whole payload, has arrived",
 			      how, i + 1, sizes[i], r, len,
 			      r == -1 ? ipc_errno_name(errno) : "wrong size");
-		fill_pattern(want, len, (unsigned)i);
-		ck_assert_msg(first_mismatch(buf, want, len) == len,
+		ipc_fill_pattern(want, len, (unsigned)i);
+		ck_assert_msg(grade_first_mismatch(buf, want, len) == len,
 			      "message %d differs at offset %zu: bytes were lost "
 			      "or read twice",
-			      i + 1, first_mismatch(buf, want, len));
+			      i + 1, grade_first_mismatch(buf, want, len));
 	}
 	r = sock_recv_msg(fd, buf, cap, &len);
 	ck_assert_msg(r == 0, "after the last message the peer closed: expected "
@@ -2081,7 +2050,7 @@ START_TEST(test_udp_keeps_message_boundaries)
 	check_loopback(a, port_a, "sock_udp_open");
 	for (int i = 0; i < 4; i++) {
 		ssize_t n;
-		fill_pattern(want, sizes[i], (unsigned)i);
+		ipc_fill_pattern(want, sizes[i], (unsigned)i);
 		n = sock_udp_send(a, port_b, want, sizes[i]);
 		GRADE_IMPLEMENTED(n, "sock_udp_send", 6);
 		ck_assert_msg(n == (ssize_t)sizes[i], "sock_udp_send() of %zu bytes "
@@ -2095,7 +2064,7 @@ START_TEST(test_udp_keeps_message_boundaries)
 			      "%zd (%s): one recvfrom() returns exactly one "
 			      "datagram, boundaries included",
 			      i + 1, sizes[i], n, ipc_errno_name(errno));
-		fill_pattern(want, sizes[i], (unsigned)i);
+		ipc_fill_pattern(want, sizes[i], (unsigned)i);
 		ck_assert_msg(memcmp(buf, want, sizes[i]) == 0,
 			      "datagram %d differs", i + 1);
 		ck_assert_msg(from == port_a, "datagram %d: *from_port is %u, the "
@@ -2118,7 +2087,7 @@ START_TEST(test_udp_recv_reports_truncation)
 	ck_assert_msg(a >= 0, "sock_udp_open() failed: %s", ipc_errno_name(errno));
 	b = sock_udp_open(&port_b);
 	ck_assert_msg(b >= 0, "sock_udp_open() failed: %s", ipc_errno_name(errno));
-	fill_pattern(big, sizeof(big), 1);
+	ipc_fill_pattern(big, sizeof(big), 1);
 	n = sock_udp_send(a, port_b, big, sizeof(big));
 	GRADE_IMPLEMENTED(n, "sock_udp_send", 6);
 	ck_assert_int_eq(sock_udp_send(a, port_b, "next", 4), 4);
