@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -177,8 +178,12 @@ grade_spawn(int (*fn)(void *arg), void *arg)
 	ck_assert_msg(state.n_helpers < MAX_HELPERS, "grader bug: too many helpers");
 	pid = fork();
 	ck_assert_msg(pid != -1, "fork() failed: %s", strerror(errno));
-	if (pid == 0)
+	if (pid == 0) {
+		/* A helper dies with the test: a failed check ends the test
+		 * process, and a helper left behind is not the student's. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		_exit(fn(arg)); /* a helper never returns into the test */
+	}
 	state.helpers[state.n_helpers++] = pid;
 	return pid;
 }

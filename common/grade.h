@@ -151,7 +151,8 @@ void grade_compare_with_reference(const char *const args[], const void *input,
 /**
  * @brief Fork a helper process for a test, running @p fn then _exit(0).
  *
- * The helper never returns into the test, and is killed and reaped by the
+ * The helper never returns into the test, dies with the test process (so
+ * a failed check never leaves it running), and is killed and reaped by the
  * engine if the test forgets it. Use grade_join() to collect it.
  * @param fn  what the helper does (its return value is the exit status)
  * @param arg passed to fn
