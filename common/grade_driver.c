@@ -289,6 +289,31 @@ selected(const struct driver_options *opt, const struct driver_test *t)
 	return true;
 }
 
+/** Set by SIGINT/SIGTERM/SIGHUP: finish the test running, then stop. */
+static volatile sig_atomic_t interrupted;
+
+/** Ctrl+C: stop the test running now; its supervisor still cleans up. */
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+	sandbox_stop();
+}
+
+/** Route Ctrl+C (and kill) to on_interrupt(). */
+static void
+catch_interrupts(void)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt };
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 /** Run every selected test of a lab. Returns the sandbox mode used. */
 static const char *
 grade_lab(const struct driver_options *opt, struct driver_lab *lab)
@@ -299,7 +324,7 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab)
 		struct driver_test *t = &lab->tests[i];
 		struct sandbox_result r;
 		uint64_t start;
-		if (!selected(opt, t))
+		if (!selected(opt, t) || interrupted)
 			continue;
 		if (lab->broken) {
 			t->ran = true;
@@ -311,7 +336,8 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab)
 		if (sandbox_run_test(opt, lab, t, &r) == -1)
 			ipc_die_errno("cannot start the test sandbox");
 		t->seconds = (double)(ipc_now_ns() - start) / 1e9;
-		judge(t, &r, lab, opt->timeout_scale);
+		if (!r.stopped) /* an interrupted test has no verdict */
+			judge(t, &r, lab, opt->timeout_scale);
 		mode = r.mode;
 		sandbox_result_free(&r);
 	}
@@ -440,8 +466,9 @@ main(int argc, char **argv)
 	labs = calloc((size_t)(argc - first), sizeof(*labs));
 	if (labs == NULL)
 		ipc_die_errno("calloc");
+	catch_interrupts();
 	run_dir = make_run_dir();
-	for (int i = first; i < argc; i++) {
+	for (int i = first; i < argc && !interrupted; i++) {
 		if (load_lab(argv[i], &labs[n]) == -1) {
 			fprintf(stderr, "ipcgrade: %s: cannot list the tests of "
 					"this lab (is it built?)\n", argv[i]);
@@ -452,8 +479,16 @@ main(int argc, char **argv)
 			mode = lab_mode;
 		n++;
 	}
-	rmdir(run_dir);
+	if (rmdir(run_dir) == -1)
+		fprintf(stderr, "ipcgrade: could not remove %s: %s\n", run_dir,
+			strerror(errno));
 	free(run_dir);
+	if (interrupted) {
+		fprintf(stderr, "ipcgrade: interrupted; the tests that did not "
+				"run are not in the report\n");
+		report_text(stdout, &opt, labs, n, mode);
+		return 130;
+	}
 	if ((opt.step || opt.only_test) && !any_ran(labs, n)) {
 		fprintf(stderr, "ipcgrade: no test matches %s%s%s%d\n",
 			opt.only_test ? "TEST=" : "", opt.only_test ? opt.only_test : "",

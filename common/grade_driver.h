@@ -62,6 +62,7 @@ struct sandbox_result {
 	char *output;	   /**< tail of the test's stdout/stderr */
 	int grader_status; /**< wait status of the grader process */
 	bool overran;	   /**< the driver's outer time limit fired */
+	bool stopped;	   /**< interrupted (Ctrl+C): no verdict */
 	const char *mode;  /**< "namespaces" or "snapshot" */
 };
 
@@ -77,6 +78,13 @@ int sandbox_run_test(const struct driver_options *opt,
 		     const struct driver_lab *lab,
 		     const struct driver_test *test,
 		     struct sandbox_result *result);
+
+/**
+ * @brief Ask the test running now to stop; its supervisor still cleans up.
+ *
+ * Async-signal-safe: the driver calls it from its SIGINT handler.
+ */
+void sandbox_stop(void);
 
 /**
  * @brief Free the strings of a sandbox_result.

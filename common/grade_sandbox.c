@@ -37,6 +37,8 @@
 #include <sys/resource.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,6 +46,11 @@
 #define MQUEUE_MOUNT "/tmp/.ipclab-mqueue"
 #define OUTPUT_TAIL 2048
 #define MAX_LISTED 256
+
+/** The supervisor's SIGTERM, as an fd: the driver asks it to stop early. */
+static int stop_fd = -1;
+/** Did the driver stop this test (Ctrl+C)? Then it has no verdict. */
+static bool stopped;
 
 /** A growing text buffer for the supervisor's report. */
 struct text {
@@ -527,6 +534,19 @@ drop_privileges(const struct driver_options *opt, const char *test_dir)
 	return 0;
 }
 
+/** Give the test a clean signal state: nothing blocked, defaults. */
+static void
+unblock_all_signals(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	ipc_close_quietly(stop_fd);
+}
+
 /** The grader process: set up and exec `grader --run NAME`. */
 static _Noreturn void
 exec_grader(const struct driver_options *opt, const char *bin_dir,
@@ -539,6 +559,7 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	snprintf(result, sizeof(result), "%s/.ipclab-result", test_dir);
 	snprintf(out, sizeof(out), "%s/.ipclab-output", test_dir);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	unblock_all_signals();
 	fd = open("/dev/null", O_RDONLY);
 	dup2(fd, STDIN_FILENO);
 	close(fd);
@@ -571,20 +592,44 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	_exit(126);
 }
 
-/** Wait for the grader, killing it (and its group) after @p limit_ms. */
+/**
+ * Wait for @p child (the grader, or init), killing it (and its group) after
+ * @p limit_ms, or at once when the driver sends SIGTERM (Ctrl+C): either
+ * way the supervisor goes on to clean up after the test.
+ */
 static int
-supervise_grader(pid_t grader, int limit_ms, bool *overran)
+supervise_grader(pid_t child, int limit_ms, bool *overran)
 {
-	int status = 0;
+	int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	struct pollfd pfd[2] = { { .fd = pidfd, .events = POLLIN },
+				 { .fd = stop_fd, .events = POLLIN } };
+	int status = 0, n;
 
-	*overran = false;
-	if (ipc_waitpid_timeout(grader, &status, limit_ms) == -1) {
-		*overran = true;
-		kill(-grader, SIGKILL);
-		kill(grader, SIGKILL);
-		ipc_waitpid(grader, &status);
+	do
+		n = poll(pfd, 2, limit_ms);
+	while (n == -1 && errno == EINTR);
+	*overran = pidfd == -1 || n != 1 || !(pfd[0].revents & POLLIN);
+	stopped = stopped || (n >= 1 && (pfd[1].revents & POLLIN));
+	if (*overran) {
+		kill(-child, SIGKILL);
+		kill(child, SIGKILL);
 	}
+	ipc_waitpid(child, &status);
+	ipc_close_quietly(pidfd);
 	return status;
+}
+
+/** Route SIGTERM to stop_fd, so a waiting supervisor sees it in poll(). */
+static void
+watch_for_stop(void)
+{
+	sigset_t term;
+
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	stop_fd = signalfd(-1, &term, SFD_CLOEXEC);
+	signal(SIGINT, SIG_IGN);
 }
 
 /** Make the directory the test runs in. */
@@ -830,6 +875,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	char *result = NULL, *output;
 
 	setsid();
+	watch_for_stop();
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	namespaced = enter_namespaces(opt) == 0;
@@ -863,6 +909,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	snprintf(status_text, sizeof(status_text), "%d", status);
 	send_field(report_fd, "STATUS", status_text);
 	send_field(report_fd, "OVERRAN", overran ? "1" : "0");
+	send_field(report_fd, "STOPPED", stopped ? "1" : "0");
 	send_field(report_fd, "RESULT", result);
 	send_field(report_fd, "PROBLEMS", problems.buf);
 	send_field(report_fd, "OUTPUT", output);
@@ -895,6 +942,8 @@ parse_fields(char *buf, size_t len, struct sandbox_result *result)
 			result->grader_status = atoi(value);
 		else if (strcmp(tag, "OVERRAN") == 0)
 			result->overran = value[0] == '1';
+		else if (strcmp(tag, "STOPPED") == 0)
+			result->stopped = value[0] == '1';
 		if (strcmp(tag, "RESULT") == 0 && n)
 			result->result_line = value;
 		else if (strcmp(tag, "PROBLEMS") == 0 && n)
@@ -906,6 +955,18 @@ parse_fields(char *buf, size_t len, struct sandbox_result *result)
 		else
 			free(value);
 	}
+}
+
+/** The supervisor of the test running now (0: none), for sandbox_stop(). */
+static volatile sig_atomic_t current_supervisor;
+
+void
+sandbox_stop(void)
+{
+	pid_t pid = (pid_t)current_supervisor;
+
+	if (pid > 0)
+		kill(pid, SIGTERM); /* it stops the test and cleans up */
 }
 
 int
@@ -934,9 +995,11 @@ sandbox_run_test(const struct driver_options *opt,
 		supervise(opt, lab, test, fds[1]);
 	}
 	close(fds[1]);
+	current_supervisor = pid;
 	len = ipc_read_to_end(fds[0], &report, 16 << 20);
 	close(fds[0]);
 	ipc_waitpid(pid, NULL);
+	current_supervisor = 0;
 	if (len > 0)
 		parse_fields(report, (size_t)len, result);
 	free(report);
