@@ -813,27 +813,28 @@ check_roundtrip(int listen_fd, int fd, size_t len)
 	free(reply);
 }
 
-START_TEST(test_echo_roundtrip_echoes)
+/** Connect to a fresh listening socket and check a round trip of @p len. */
+static void
+check_connected_roundtrip(size_t len)
 {
 	const char *path = grade_path("echo.sock");
 	int listen_fd = unix_listen(path), fd = try_unix_connect(path);
 
 	ck_assert_msg(fd != -1, "connect: %s", strerror(errno));
-	check_roundtrip(listen_fd, fd, 40000);
+	check_roundtrip(listen_fd, fd, len);
 	close(fd);
 	close(listen_fd);
+}
+
+START_TEST(test_echo_roundtrip_echoes)
+{
+	check_connected_roundtrip(40000);
 }
 END_TEST
 
 START_TEST(test_echo_roundtrip_empty)
 {
-	const char *path = grade_path("echo.sock");
-	int listen_fd = unix_listen(path), fd = try_unix_connect(path);
-
-	ck_assert_msg(fd != -1, "connect: %s", strerror(errno));
-	check_roundtrip(listen_fd, fd, 0);
-	close(fd);
-	close(listen_fd);
+	check_connected_roundtrip(0);
 }
 END_TEST
 

@@ -420,6 +420,24 @@ peer_wait(const struct peer_job *job, size_t total)
 	return total >= job->expect ? PEER_NO_EOF : PEER_STALLED;
 }
 
+/**
+ * Wait for data and read it: 0 with *n set (0 at EOF, -1 on error), or a
+ * PEER_* code when nothing comes. @p total is what arrived so far.
+ */
+static int
+peer_read(const struct peer_job *job, char *buf, size_t cap, size_t total,
+	  ssize_t *n)
+{
+	int code;
+
+	do {
+		if ((code = peer_wait(job, total)) != 0)
+			return code;
+		*n = read(job->sock, buf, cap);
+	} while (*n == -1 && errno == EINTR);
+	return 0;
+}
+
 /** Peer: echo every byte at once, with blocking I/O, until EOF. */
 static int
 echo_peer(void *arg)
@@ -433,11 +451,8 @@ echo_peer(void *arg)
 	close(job->other);
 	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
-		if ((code = peer_wait(job, total)) != 0)
+		if ((code = peer_read(job, buf, sizeof(buf), total, &n)) != 0)
 			return code;
-		n = read(job->sock, buf, sizeof(buf));
-		if (n == -1 && errno == EINTR)
-			continue;
 		if (n <= 0)
 			break;
 		total += (size_t)n;
@@ -462,11 +477,8 @@ reply_after_eof_peer(void *arg)
 	close(job->other);
 	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
-		if ((code = peer_wait(job, total)) != 0)
+		if ((code = peer_read(job, buf, sizeof(buf), total, &n)) != 0)
 			return code;
-		n = read(job->sock, buf, sizeof(buf));
-		if (n == -1 && errno == EINTR)
-			continue;
 		if (n <= 0)
 			break;
 		total += (size_t)n;
