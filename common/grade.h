@@ -57,7 +57,7 @@ struct grade_lab {
  *
  * Usage (normally only the driver calls these):
  * `grader --list` prints the table; `grader --run NAME` runs one test and
- * writes its result where $IPCLAB_RESULT_FILE says.
+ * sends its verdict on the channel the driver gives it (grade_protocol.h).
  * @param argc from main()
  * @param argv from main()
  * @param lab  the lab's table

@@ -10,6 +10,7 @@
  * the result the grader's Check runner recorded, and prints the report.
  */
 #include "grade_driver.h"
+#include "grade_protocol.h"
 #include "ipc_util.h"
 
 #include <errno.h>
@@ -226,10 +227,21 @@ judge(struct driver_test *t, const struct sandbox_result *r,
 
 	t->ran = true;
 	t->passed = r->result_line != NULL &&
-		    strncmp(r->result_line, "PASS", 4) == 0 && r->problems == NULL;
+		    strncmp(r->result_line, "PASS", 4) == 0 && r->reached &&
+		    r->problems == NULL;
 	if (t->passed)
 		return;
-	if (r->result_line != NULL && strncmp(r->result_line, "PASS", 4) != 0) {
+	if (r->result_line != NULL && strncmp(r->result_line, "PASS", 4) == 0 &&
+	    !r->reached) {
+		/* Check saw the pass status, but the test never got there. */
+		append(&t->message,
+		       "the test process ended early with exit(%d) before the "
+		       "test finished: a function under test (or a forked child "
+		       "that returned into the test) called exit() or _exit(); "
+		       "library functions must return to their caller",
+		       GRADE_PASS_STATUS);
+	} else if (r->result_line != NULL &&
+		   strncmp(r->result_line, "PASS", 4) != 0) {
 		/* "FAIL|ERROR <tab> file:line <newline> message" */
 		char *text = strchr(r->result_line, '\n');
 		if (text != NULL) {

@@ -57,7 +57,8 @@ struct driver_options {
 
 /** @brief What a sandboxed run of one test produced. */
 struct sandbox_result {
-	char *result_line; /**< the grader's result line, or NULL */
+	char *result_line; /**< Check's result for the test, or NULL */
+	bool reached;	   /**< the test's own end was reached (keyed record) */
 	char *problems;	   /**< leaks and escapes found, one per line */
 	char *output;	   /**< tail of the test's stdout/stderr */
 	int grader_status; /**< wait status of the grader process */

@@ -34,6 +34,7 @@
 #include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -51,6 +52,18 @@
 static int stop_fd = -1;
 /** Did the driver stop this test (Ctrl+C)? Then it has no verdict. */
 static bool stopped;
+
+/**
+ * The test's verdict channel (see grade_protocol.h), made by the supervisor
+ * before the test starts: a random key, a pipe holding it for the grader to
+ * read first thing, and the pipe the verdict records come back on.
+ */
+static struct {
+	char key[GRADE_KEY_LEN + 1];
+	int key_fd;	/**< read end holding the key (the grader's) */
+	int verdict_fd; /**< write end for the records (the grader's) */
+	int read_fd;	/**< the supervisor's end of the records */
+} channel = { "", -1, -1, -1 };
 
 /** A growing text buffer for the supervisor's report. */
 struct text {
@@ -547,16 +560,116 @@ unblock_all_signals(void)
 	ipc_close_quietly(stop_fd);
 }
 
+/** Make the verdict channel: a fresh key and the two pipes. */
+static int
+open_channel(void)
+{
+	unsigned char random[GRADE_KEY_LEN / 2];
+	int key[2], records[2];
+
+	if (getrandom(random, sizeof(random), 0) != (ssize_t)sizeof(random))
+		return -1;
+	for (size_t i = 0; i < sizeof(random); i++)
+		snprintf(channel.key + 2 * i, 3, "%02x", random[i]);
+	if (pipe2(key, O_CLOEXEC) == -1)
+		return -1;
+	if (pipe2(records, O_CLOEXEC | O_NONBLOCK) == -1) {
+		close(key[0]);
+		close(key[1]);
+		return -1;
+	}
+	/* The key fits the pipe's buffer: it waits there for the grader. */
+	ipc_write_all(key[1], channel.key, GRADE_KEY_LEN);
+	close(key[1]);
+	fcntl(records[1], F_SETFL, 0); /* the grader's end blocks as usual */
+	channel.key_fd = key[0];
+	channel.verdict_fd = records[1];
+	channel.read_fd = records[0];
+	return 0;
+}
+
+/** In the grader process: keep the channel's ends open across exec, on
+ *  high numbers (Check's own files take the low ones), and say where. */
+static void
+hand_channel_to_grader(void)
+{
+	char number[16];
+	int key = fcntl(channel.key_fd, F_DUPFD, 64);
+	int records = fcntl(channel.verdict_fd, F_DUPFD, 64);
+
+	snprintf(number, sizeof(number), "%d", key);
+	setenv(GRADE_ENV_KEY_FD, number, 1);
+	snprintf(number, sizeof(number), "%d", records);
+	setenv(GRADE_ENV_VERDICT_FD, number, 1);
+}
+
+/** In the supervisor once the test's processes exist: drop the grader's
+ *  ends, so the records pipe ends when they do. */
+static void
+close_grader_ends(void)
+{
+	ipc_close_quietly(channel.key_fd);
+	ipc_close_quietly(channel.verdict_fd);
+	channel.key_fd = channel.verdict_fd = -1;
+}
+
+/**
+ * Read the verdict records, once every process of the test is gone. Only
+ * records that carry the key count; anything else code under test wrote on
+ * the pipe is skipped. @p reached says whether the test's teardown sent its
+ * record; the return value is Check's result (malloc'd), or NULL.
+ */
+static char *
+read_verdict(bool *reached)
+{
+	char *buf = NULL, *result = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+
+	*reached = false;
+	do {
+		if (len + 4096 > cap) {
+			char *bigger = realloc(buf, cap = cap * 2 + 8192);
+			if (bigger == NULL)
+				break;
+			buf = bigger;
+		}
+		n = read(channel.read_fd, buf + len, cap - len);
+		len += n > 0 ? (size_t)n : 0;
+	} while ((n > 0 || (n == -1 && errno == EINTR)) && len < (1u << 20));
+	ipc_close_quietly(channel.read_fd);
+	channel.read_fd = -1;
+	for (char *at = buf; at != NULL && at < buf + len;) {
+		char tag[16];
+		size_t size;
+		char *nl, *key = memmem(at, (size_t)(buf + len - at), channel.key,
+					GRADE_KEY_LEN);
+		if (key == NULL)
+			break;
+		at = key + GRADE_KEY_LEN;
+		nl = memchr(at, '\n', (size_t)(buf + len - at));
+		if (nl == NULL || sscanf(at, " %15s %zu", tag, &size) != 2 ||
+		    size > (size_t)(buf + len - nl - 1))
+			continue;
+		if (strcmp(tag, GRADE_RECORD_REACHED) == 0)
+			*reached = true;
+		else if (strcmp(tag, GRADE_RECORD_RESULT) == 0 && result == NULL)
+			result = strndup(nl + 1, size);
+		at = nl + 1 + size;
+	}
+	free(buf);
+	return result;
+}
+
 /** The grader process: set up and exec `grader --run NAME`. */
 static _Noreturn void
 exec_grader(const struct driver_options *opt, const char *bin_dir,
 	    const struct driver_test *test, const char *test_dir, bool unprivileged)
 {
-	char grader[1100], demo[1100], ref[1100], result[700], out[700];
+	char grader[1100], demo[1100], ref[1100], out[700];
 	int fd;
 
 	snprintf(grader, sizeof(grader), "%s/grader", bin_dir);
-	snprintf(result, sizeof(result), "%s/.ipclab-result", test_dir);
 	snprintf(out, sizeof(out), "%s/.ipclab-output", test_dir);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	unblock_all_signals();
@@ -576,7 +689,7 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 		_exit(125);
 	setenv("TMPDIR", test_dir, 1);
 	setenv(GRADE_ENV_TEST_DIR, test_dir, 1);
-	setenv(GRADE_ENV_RESULT_FILE, result, 1);
+	hand_channel_to_grader();
 	snprintf(demo, sizeof(demo), "%s/demo", bin_dir);
 	snprintf(ref, sizeof(ref), "%s/reference-demo", bin_dir);
 	if (access(demo, X_OK) == 0)
@@ -765,6 +878,7 @@ run_init(const struct driver_options *opt, const char *bin_dir,
 	grader = fork();
 	if (grader == 0)
 		exec_grader(opt, bin_dir, test, test_dir, unprivileged);
+	close_grader_ends();
 	while ((pid = waitpid(-1, &status, 0)) != grader)
 		if (pid == -1 && errno != EINTR)
 			break; /* other children are orphans: just reaped */
@@ -820,9 +934,11 @@ run_in_namespace(const struct driver_options *opt, const struct driver_lab *lab,
 	init = fork();
 	if (init == 0) {
 		close(fds[0]);
+		ipc_close_quietly(channel.read_fd);
 		run_init(opt, bin_dir, test, test_dir, unprivileged, fds[1]);
 	}
 	close(fds[1]);
+	close_grader_ends();
 	*status = supervise_grader(init, limit_ms, overran);
 	if (!*overran && init != -1)
 		read_init_report(fds[0], status, problems);
@@ -842,9 +958,12 @@ run_with_subreaper(const struct driver_options *opt,
 
 	snprintf(grader_path, sizeof(grader_path), "%s/grader", lab->build_dir);
 	grader = fork();
-	if (grader == 0)
+	if (grader == 0) {
+		ipc_close_quietly(channel.read_fd);
 		exec_grader(opt, lab->build_dir, test, test_dir,
 			    can_run_unprivileged(opt, grader_path));
+	}
+	close_grader_ends();
 	*status = supervise_grader(grader, limit_ms, overran);
 	kill_escaped(problems);
 }
@@ -869,7 +988,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	struct snapshot before, after;
 	struct text problems = { 0 };
 	char test_dir[600], path[1200], status_text[32];
-	bool namespaced, overran = false;
+	bool namespaced, overran = false, reached;
 	long owner;
 	int status;
 	char *result = NULL, *output;
@@ -884,6 +1003,10 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 		send_field(report_fd, "ERROR", "cannot create the test directory");
 		_exit(1);
 	}
+	if (open_channel() == -1) {
+		send_field(report_fd, "ERROR", "cannot create the verdict channel");
+		_exit(1);
+	}
 	owner = test_uid(opt, lab);
 	take_snapshot(&before, namespaced, owner);
 	if (namespaced)
@@ -896,12 +1019,8 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	report_leftovers(&problems, &before, &after, namespaced,
 			 strrchr(test_dir, '/') + 1);
 
-	snprintf(path, sizeof(path), "%s/.ipclab-result", test_dir);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd != -1) {
-		ipc_read_to_end(fd, &result, 1 << 20);
-		close(fd);
-	}
+	close_grader_ends(); /* (a no-op if the run closed them already) */
+	result = read_verdict(&reached);
 	snprintf(path, sizeof(path), "%s/.ipclab-output", test_dir);
 	output = read_tail(path);
 	remove_tree(test_dir);
@@ -911,6 +1030,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	send_field(report_fd, "OVERRAN", overran ? "1" : "0");
 	send_field(report_fd, "STOPPED", stopped ? "1" : "0");
 	send_field(report_fd, "RESULT", result);
+	send_field(report_fd, "REACHED", reached ? "1" : "0");
 	send_field(report_fd, "PROBLEMS", problems.buf);
 	send_field(report_fd, "OUTPUT", output);
 	_exit(0);
@@ -944,6 +1064,8 @@ parse_fields(char *buf, size_t len, struct sandbox_result *result)
 			result->overran = value[0] == '1';
 		else if (strcmp(tag, "STOPPED") == 0)
 			result->stopped = value[0] == '1';
+		else if (strcmp(tag, "REACHED") == 0)
+			result->reached = value[0] == '1';
 		if (strcmp(tag, "RESULT") == 0 && n)
 			result->result_line = value;
 		else if (strcmp(tag, "PROBLEMS") == 0 && n)
