@@ -51,14 +51,47 @@ $(GRADE_B)/grade/%.o: $(LAB_DIR)/grade/%.c $(HEADERS) | $(GRADE_B)/grade/
 $(GRADE_B)/demo.o: $(LAB_DIR)/$(DEMO_SRC) $(HEADERS) | $(GRADE_B)/
 	$(CC) $(LAB_CFLAGS) -c $< -o $@
 
-$(B)/demo: $(GRADE_B)/demo.o $(IMPL_OBJS) $(LIBIPC)
+# The student's objects as the grader and the demo link them: screened by
+# common/screen.sh (nothing may run before main(), no reference to the
+# grader's internals) and with every global symbol but the API made local.
+API_LIST      := $(GRADE_B)/api.txt
+ENGINE_LIST   := $(GRADE_B)/engine-symbols.txt
+SCREENED_OBJS := $(STUDENT_SRCS:%.c=$(B)/impl/%.screened.o)
+CHECK_ARCHIVES = $(foreach a,libcheck_pic.a libcheck.a libsubunit.a,$(shell $(CC) -print-file-name=$(a)))
+# Sections are checked on an object built without sanitizers, which add
+# constructors of their own.
+PLAIN_OBJ      = $(if $(SANITIZE),$(B)/impl/$*.plain.o,$<)
+
+$(B)/impl/%.plain.o: $(IMPL_DIR)/%.c $(HEADERS) | $(B)/impl/
+	$(CC) $(filter-out $(SANITIZERS),$(LAB_CFLAGS)) -c $< -o $@
+
+$(B)/impl/%.screened.o: $(B)/impl/%.o $(API_LIST) $(ENGINE_LIST) $(if $(SANITIZE),$(B)/impl/%.plain.o)
+	$(ROOT)/common/screen.sh $< $@ $(API_LIST) $(ENGINE_LIST) $*.c $(PLAIN_OBJ)
+
+# The lab's API: every function its headers declare (gcc -aux-info).
+$(API_LIST): $(wildcard $(LAB_DIR)/*.h) | $(GRADE_B)/
+	for h in $(wildcard $(LAB_DIR)/*.h); do echo "#include \"$$h\""; done | \
+		$(CC) $(CSTD) $(COMMON_CPPFLAGS) -I$(LAB_DIR) -aux-info $@.aux -fsyntax-only -x c -
+	grep -F '$(LAB_DIR)/' $@.aux | \
+		sed -n 's|^/\* .*:[0-9]*:[NO]C \*/ [^(]*[^A-Za-z0-9_]\([A-Za-z_][A-Za-z0-9_]*\) (.*|\1|p' >$@
+	rm -f $@.aux
+
+# What the grader's own code defines (the lab's tests, the engine, Check),
+# but the shared helpers of libipc, which students may use.
+$(ENGINE_LIST): $(GRADE_OBJS) $(LIBGRADE) $(LIBIPC)
+	nm -g --defined-only $(LIBIPC) | awk 'NF == 3 { print $$3 }' | sort -u >$@.ipc
+	nm -g --defined-only $(GRADE_OBJS) $(LIBGRADE) $(CHECK_ARCHIVES) 2>/dev/null | \
+		awk 'NF == 3 { print $$3 }' | sort -u | comm -23 - $@.ipc >$@
+	rm -f $@.ipc
+
+$(B)/demo: $(GRADE_B)/demo.o $(SCREENED_OBJS) $(LIBIPC)
 	$(LINK) -o $@ $^ $(LAB_LDLIBS)
 
 # read(), write(), recv() and send() go through grade_fault.c, so tests can
 # inject faults (grade_inject_short_io()).
 WRAP_IO := -Wl,--wrap=read -Wl,--wrap=write -Wl,--wrap=recv -Wl,--wrap=send
 
-$(B)/grader: $(GRADE_OBJS) $(IMPL_OBJS) $(LIBGRADE)
+$(B)/grader: $(GRADE_OBJS) $(SCREENED_OBJS) $(LIBGRADE)
 	$(LINK) $(WRAP_IO) $(GRADER_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LAB_LDLIBS)
 
 # The test table without the student's code: lets a lab that does not

@@ -45,4 +45,51 @@ snapshot_tests=(test_nothing test_exit0 test_child_returns test_leak_fd
 	--test="$(IFS=,; echo "${snapshot_tests[*]}")" "$BUILD/tests/engine" \
 	>"$out/engine-snapshot.json" 2>&1
 check_verdicts "$out/engine-snapshot.json" "${snapshot_tests[@]}"
+# Hostile submissions (tests/engine/hostile/variants): none may score more
+# than the skeleton, in either sandbox mode; the honest one scores 100%, so
+# every test an attack fails is one it could have passed.
+hostile="$here/hostile"
+grade_hostile() { # variant [driver flag]: grade into $out/hostile-VARIANT[flag].json
+	local variant=$1; shift
+	HOSTILE_BUILD="$BUILD/tests/hostile/$variant" "$driver" "$@" --keep="$root" \
+		--format=json "$BUILD/tests/hostile/$variant" \
+		>"$out/hostile-$variant$*.json" 2>"$out/hostile-$variant.err"
+}
+for variant in sum skeleton attack names ctor dtor init_array ifunc refs; do
+	make -s --no-print-directory -C "$hostile" VARIANT_NAME="$variant" \
+		grade-build >"$out/hostile-$variant.build.log" 2>&1
+done
+grade_hostile sum
+jq -e '.max_score > 700 and .score == .max_score' "$out/hostile-sum.json" >/dev/null ||
+	{ echo "    hostile lab: the honest submission does not score 100%"; status=1; }
+grade_hostile skeleton
+jq -e '.score == 0' "$out/hostile-skeleton.json" >/dev/null ||
+	{ echo "    hostile lab: the skeleton does not score 0"; status=1; }
+for mode in "" --no-namespaces; do
+	for variant in attack names; do
+		grade_hostile "$variant" $mode
+		jq -e '.max_score > 700 and .score == 0' "$out/hostile-$variant$mode.json" >/dev/null || {
+			echo "    hostile lab: $variant ${mode:-(namespaces)} scores above the skeleton:"
+			jq -r '.tests[] | select(.status == "passed") | "      " + .name' \
+				"$out/hostile-$variant$mode.json" | head -5
+			status=1
+		}
+	done
+done
+# Code that would run before main() or call into the judge is not linked:
+# the lab does not build, scores 0, and the message says why.
+while IFS=$'\t' read -r variant why; do
+	grade_hostile "$variant"
+	if ! jq -e '.score == 0' "$out/hostile-$variant.json" >/dev/null ||
+		! grep -qF -- "$why" "$BUILD/tests/hostile/$variant/compile.log"; then
+		echo "    hostile lab: $variant is not refused with \"$why\""
+		status=1
+	fi
+done <<'EOF'
+ctor	section .init_array, which runs code of yours
+dtor	section .fini_array, which runs code of yours
+init_array	section .init_array.00500
+ifunc	hostile_sum is an IFUNC
+refs	refers to grade_allow_fd, which belongs to the grader
+EOF
 exit $status
