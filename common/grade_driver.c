@@ -35,7 +35,8 @@ usage(FILE *out)
 		"  --verbose         show output of passing tests too\n"
 		"  --no-namespaces   use the snapshot sandbox even if namespaces work\n"
 		"  --no-memory-limit do not cap memory (sanitizer builds)\n"
-		"  --keep=DIR        directory tests must still see (the project)\n"
+		"  --keep=DIR        the project: tests still see it, read-only\n"
+		"  --hide=PATH       a path tests may not read (repeatable)\n"
 		"Environment: CK_TIMEOUT_MULTIPLIER scales every time limit;\n"
 		"NO_COLOR disables colour.\n");
 }
@@ -358,6 +359,31 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab)
 
 /* ----------------------------------------------------------------- main */
 
+/** @p path made absolute and resolved; exits when it does not exist. */
+static const char *
+absolute(const char *path)
+{
+	char *real = realpath(path, NULL);
+
+	if (real == NULL) {
+		fprintf(stderr, "ipcgrade: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	return real; /* kept for the whole run */
+}
+
+/** Add @p path to the paths tests may not read (--hide). */
+static void
+add_hidden(struct driver_options *opt, const char *path)
+{
+	const char **more = realloc(opt->hide, (opt->n_hide + 1) * sizeof(*more));
+
+	if (more == NULL)
+		ipc_die_errno("realloc");
+	opt->hide = more;
+	opt->hide[opt->n_hide++] = absolute(path);
+}
+
 /** Parse options into @p opt; returns the index of the first BUILD_DIR. */
 static int
 parse_options(int argc, char **argv, struct driver_options *opt)
@@ -368,6 +394,7 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		{ "step", required_argument, NULL, 's' },
 		{ "test", required_argument, NULL, 't' },
 		{ "keep", required_argument, NULL, 'k' },
+		{ "hide", required_argument, NULL, 'H' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-namespaces", no_argument, NULL, 'N' },
 		{ "no-memory-limit", no_argument, NULL, 'M' },
@@ -386,7 +413,8 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		case 'o': opt->output = optarg; break;
 		case 's': opt->step = atoi(optarg); break;
 		case 't': opt->only_test = optarg; break;
-		case 'k': opt->keep_path = optarg; break;
+		case 'k': opt->keep_path = absolute(optarg); break;
+		case 'H': add_hidden(opt, optarg); break;
 		case 'v': opt->verbose = true; break;
 		case 'N': opt->no_namespaces = true; break;
 		case 'M': opt->no_memory_limit = true; break;

@@ -50,7 +50,9 @@ struct driver_options {
 	bool verbose;	       /**< show output of passing tests too */
 	bool no_namespaces;    /**< force the snapshot sandbox */
 	bool no_memory_limit;  /**< for sanitizer builds */
-	const char *keep_path; /**< directory that must stay visible */
+	const char *keep_path; /**< the project: visible, read-only */
+	const char **hide;     /**< more paths tests may not read (--hide) */
+	size_t n_hide;	       /**< entries in hide */
 	double timeout_scale;  /**< from CK_TIMEOUT_MULTIPLIER */
 	uid_t test_uid;	       /**< run tests as this uid; -1: as we are */
 };
@@ -92,6 +94,29 @@ void sandbox_stop(void);
  * @param result the result to free
  */
 void sandbox_result_free(struct sandbox_result *result);
+
+/**
+ * @brief Confine this process and its children with Landlock: the project
+ *        (opt->keep_path) read-only, its solutions/, tests/ and .git/ and
+ *        the opt->hide paths unreadable, writes only in @p test_dir, /tmp
+ *        and /dev/shm (outside the project) and to devices.
+ * @param opt      run options (keep_path, hide)
+ * @param test_dir the test's own directory
+ * @param mqueue   where the test's mqueue file system is mounted (POSIX
+ *                 queues are files in it)
+ * @return 0; -1 with errno set (ENOSYS or EOPNOTSUPP: no Landlock here, or
+ *         no mqueue mount to grant).
+ */
+int confine_filesystem(const struct driver_options *opt, const char *test_dir,
+		       const char *mqueue);
+
+/**
+ * @brief Can confine_filesystem() work here (Landlock, and a mount of the
+ *        mqueue file system at @p mqueue)?
+ * @param mqueue where the test's mqueue file system would be mounted
+ * @return true if it can.
+ */
+bool confinement_available(const char *mqueue);
 
 /**
  * @brief Print the human report (a table per lab and the scores).

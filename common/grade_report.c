@@ -24,13 +24,30 @@ lab_score(const struct driver_lab *lab, int *score, int *possible)
 
 /* ----------------------------------------------------------------- text */
 
-/** Print @p text with every line indented by @p indent. */
+/**
+ * Print @p text with every line indented by @p indent, and every control
+ * character but tab shown as an escape (\r, \e, \x07, ...): text that came
+ * from the code under test can neither move the cursor, colour or clear the
+ * terminal, nor start a line of its own that looks like the grader's.
+ */
 static void
 print_indented(FILE *out, const char *text, const char *indent)
 {
 	while (*text) {
 		size_t len = strcspn(text, "\n");
-		fprintf(out, "%s%.*s\n", indent, (int)len, text);
+		fputs(indent, out);
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)text[i];
+			if (c == '\r')
+				fputs("\\r", out);
+			else if (c == 0x1b)
+				fputs("\\e", out);
+			else if ((c < 0x20 && c != '\t') || c == 0x7f)
+				fprintf(out, "\\x%02x", c);
+			else
+				fputc(c, out);
+		}
+		fputc('\n', out);
 		text += len;
 		if (*text == '\n')
 			text++;

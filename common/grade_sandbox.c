@@ -41,6 +41,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -183,6 +184,33 @@ private_tmp(const char *keep)
 	return mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
 }
 
+/**
+ * Make @p path read-only in this mount namespace (with or without Landlock,
+ * the project is read-only to tests). A bind mount of it onto itself is
+ * remounted read-only, keeping the flags it had (a user namespace may not
+ * drop nosuid, nodev or noexec).
+ */
+static int
+read_only_bind(const char *path)
+{
+	static const struct {
+		unsigned long st, ms;
+	} kept[] = { { ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV },
+		     { ST_NOEXEC, MS_NOEXEC }, { ST_NOATIME, MS_NOATIME },
+		     { ST_NODIRATIME, MS_NODIRATIME },
+		     { ST_RELATIME, MS_RELATIME } };
+	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+	struct statvfs st;
+
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) == -1 ||
+	    statvfs(path, &st) == -1)
+		return -1;
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		if (st.f_flag & kept[i].st)
+			flags |= kept[i].ms;
+	return mount(NULL, path, NULL, flags, NULL);
+}
+
 /** Try to enter private IPC, mount and PID namespaces; 0 on success. */
 static int
 enter_namespaces(const struct driver_options *opt)
@@ -198,6 +226,8 @@ enter_namespaces(const struct driver_options *opt)
 	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return -1;
 	if (private_tmp(opt->keep_path) == -1)
+		return -1;
+	if (opt->keep_path != NULL && read_only_bind(opt->keep_path) == -1)
 		return -1;
 	/* The queues of this IPC namespace, for the leak check. */
 	if (mkdir(MQUEUE_MOUNT, 0700) == -1 ||
@@ -661,6 +691,14 @@ read_verdict(bool *reached)
 	return result;
 }
 
+/** Where the test's POSIX queues can be seen: our own mount of the
+ *  namespace's mqueue file system, or the system's. */
+static const char *
+mqueue_mount(void)
+{
+	return access(MQUEUE_MOUNT, F_OK) == 0 ? MQUEUE_MOUNT : "/dev/mqueue";
+}
+
 /** The grader process: set up and exec `grader --run NAME`. */
 static _Noreturn void
 exec_grader(const struct driver_options *opt, const char *bin_dir,
@@ -678,6 +716,9 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	close(fd);
 	set_limits(opt, test->timeout_s * opt->timeout_scale);
 	if (unprivileged && drop_privileges(opt, test_dir) == -1)
+		_exit(125);
+	if (confine_filesystem(opt, test_dir, mqueue_mount()) == -1 &&
+	    errno != ENOSYS && errno != EOPNOTSUPP)
 		_exit(125);
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd != -1) {
@@ -999,6 +1040,8 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	namespaced = enter_namespaces(opt) == 0;
 	send_field(report_fd, "MODE", namespaced ? "namespaces" : "snapshot");
+	send_field(report_fd, "CONFINED",
+		   confinement_available(mqueue_mount()) ? "1" : "0");
 	if (make_test_dir(namespaced, test_dir, sizeof(test_dir)) == -1) {
 		send_field(report_fd, "ERROR", "cannot create the test directory");
 		_exit(1);
@@ -1043,6 +1086,7 @@ static void
 parse_fields(char *buf, size_t len, struct sandbox_result *result)
 {
 	size_t at = 0;
+	bool namespaced = false, confined = false;
 
 	while (at < len) {
 		char tag[32];
@@ -1056,8 +1100,9 @@ parse_fields(char *buf, size_t len, struct sandbox_result *result)
 		char *value = strndup(buf + at, n);
 		at += n;
 		if (strcmp(tag, "MODE") == 0)
-			result->mode = strcmp(value, "namespaces") == 0
-					       ? "namespaces" : "snapshot";
+			namespaced = strcmp(value, "namespaces") == 0;
+		if (strcmp(tag, "CONFINED") == 0)
+			confined = value[0] == '1';
 		if (strcmp(tag, "STATUS") == 0)
 			result->grader_status = atoi(value);
 		else if (strcmp(tag, "OVERRAN") == 0)
@@ -1077,6 +1122,12 @@ parse_fields(char *buf, size_t len, struct sandbox_result *result)
 		else
 			free(value);
 	}
+	result->mode = namespaced ? (confined ? "namespaces"
+					      : "namespaces, without Landlock")
+				  : (confined ? "snapshot"
+					      : "snapshot, without Landlock: "
+						"the project is not read-only "
+						"to tests (make doctor)");
 }
 
 /** The supervisor of the test running now (0: none), for sandbox_stop(). */

@@ -10,12 +10,14 @@
 #include <mqueue.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,6 +86,61 @@ unique_name(void)
 
 	snprintf(name, sizeof(name), "/ipclab-engine-%ld", (long)getpid());
 	return name;
+}
+
+/** Did a write into the project fail as it must (read-only to tests)? */
+static bool
+refused(int rc)
+{
+	return rc == -1 && (errno == EACCES || errno == EROFS || errno == EPERM);
+}
+
+/**
+ * Try to change the project the test runs from: delete and truncate a file
+ * of it ($IPCLAB_ENGINE_CANARY), create files and directories in it
+ * ($IPCLAB_ENGINE_ROOT). 0 if every attempt was refused.
+ */
+static int
+write_project(void)
+{
+	const char *root = getenv("IPCLAB_ENGINE_ROOT");
+	const char *canary = getenv("IPCLAB_ENGINE_CANARY");
+	char path[4096];
+	bool all_refused;
+
+	if (root == NULL || canary == NULL)
+		return -1;
+	all_refused = refused(unlink(canary)) &&
+		      refused(open(canary, O_WRONLY | O_TRUNC)) &&
+		      refused(truncate(canary, 0));
+	snprintf(path, sizeof(path), "%s/intruder", root);
+	all_refused = all_refused && refused(open(path, O_CREAT | O_WRONLY, 0644));
+	snprintf(path, sizeof(path), "%s/labs/intruder", root);
+	all_refused = all_refused && refused(mkdir(path, 0755));
+	return all_refused ? 0 : -1;
+}
+
+/** Try to read the reference solutions and the suite's own tests: 0 if
+ *  every attempt was refused. */
+static int
+read_solutions(void)
+{
+	const char *root = getenv("IPCLAB_ENGINE_ROOT");
+	const char *secrets[] = { "solutions/01-pipe/pipe.c", "solutions",
+				  "tests/engine/run.sh" };
+	char path[4096];
+
+	if (root == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, secrets[i]);
+		int fd = open(path, O_RDONLY);
+		if (fd != -1) {
+			close(fd);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int
@@ -155,6 +212,10 @@ misbehave(const char *name, int arg)
 		int fd = open("/tmp/ipclab-fixed-name", O_CREAT | O_WRONLY, 0600);
 		return fd == -1 ? -1 : close(fd);
 	}
+	if (strcmp(name, "write_project") == 0)
+		return write_project();
+	if (strcmp(name, "read_solutions") == 0)
+		return read_solutions();
 	if (strcmp(name, "whoami") == 0)
 		return (int)geteuid();
 	errno = EINVAL;

@@ -29,22 +29,37 @@ check_verdicts() {
 	done <"$here/expect.tsv"
 }
 
+# A file of the project the tests try to delete (test_write_project).
+export IPCLAB_ENGINE_ROOT="$root" IPCLAB_ENGINE_CANARY="$BUILD/tests/canary"
+echo "the tests may not touch this" >"$IPCLAB_ENGINE_CANARY"
+
 # With namespaces (where the machine allows them): everything.
 "$driver" --keep="$root" --format=json "$BUILD/tests/engine" >"$out/engine.json" 2>&1
 check_verdicts "$out/engine.json"
 # The score must come from the verdicts, not from what the tests printed.
-jq -e '.score == 2 and .max_score == 23' "$out/engine.json" >/dev/null ||
-	{ echo "    the score is not 2/23"; status=1; }
+jq -e '.score == 4 and .max_score == 25' "$out/engine.json" >/dev/null ||
+	{ echo "    the score is not 4/25"; status=1; }
 
 # The snapshot fallback, on what is safe to run without a PID namespace
 # (not kill(-1), not a fork loop) and visible without /dev/mqueue.
 snapshot_tests=(test_nothing test_exit0 test_child_returns test_leak_fd
 	test_zombie test_running_child test_escape test_segfault test_hang_deaf
-	test_sysv_msg test_posix_sem test_posix_shm test_tmp_file)
+	test_sysv_msg test_posix_sem test_posix_shm test_tmp_file
+	test_write_project test_read_solutions)
+# Snapshot mode confines tests with Landlock only where POSIX queues can be
+# granted, through a mount of the mqueue file system (systemd mounts
+# /dev/mqueue; this machine may not): mount it for the run if we can.
+mounted_mqueue=
+if [ "$(stat -f -c %T /dev/mqueue 2>/dev/null)" != mqueue ] && [ "$(id -u)" = 0 ]; then
+	mkdir -p /dev/mqueue && mount -t mqueue mqueue /dev/mqueue && mounted_mqueue=1
+fi
 "$driver" --no-namespaces --keep="$root" --format=json \
 	--test="$(IFS=,; echo "${snapshot_tests[*]}")" "$BUILD/tests/engine" \
 	>"$out/engine-snapshot.json" 2>&1
 check_verdicts "$out/engine-snapshot.json" "${snapshot_tests[@]}"
+[ -n "$mounted_mqueue" ] && umount /dev/mqueue
+[ -f "$IPCLAB_ENGINE_CANARY" ] ||
+	{ echo "    a test deleted a file of the project"; status=1; }
 # Hostile submissions (tests/engine/hostile/variants): none may score more
 # than the skeleton, in either sandbox mode; the honest one scores 100%, so
 # every test an attack fails is one it could have passed.
