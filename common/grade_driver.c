@@ -327,11 +327,28 @@ catch_interrupts(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/**
+ * After this many tests in a row ran out of time, the rest of the lab is
+ * not run: a lab whose every function hangs is graded in bounded time (a
+ * few time limits, not one per test) and scores 0 for the tests skipped.
+ */
+#define MAX_TIMEOUTS_IN_A_ROW 3
+
+/** Did this test end by running out of time? */
+static bool
+timed_out(const struct driver_test *t, const struct sandbox_result *r)
+{
+	return r->overran ||
+	       (!t->passed && t->message != NULL &&
+		strstr(t->message, "(timed out)") != NULL);
+}
+
 /** Run every selected test of a lab. Returns the sandbox mode used. */
 static const char *
 grade_lab(const struct driver_options *opt, struct driver_lab *lab)
 {
 	const char *mode = NULL;
+	int timeouts_in_a_row = 0;
 
 	for (size_t i = 0; i < lab->n_tests; i++) {
 		struct driver_test *t = &lab->tests[i];
@@ -345,12 +362,25 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab)
 					    "compiler's messages above)");
 			continue;
 		}
+		if (timeouts_in_a_row >= MAX_TIMEOUTS_IN_A_ROW) {
+			t->ran = true;
+			append(&t->message,
+			       "not run: %d tests in a row ran out of time, so "
+			       "the grader stopped this lab (it would take a "
+			       "time limit per test); make the first test that "
+			       "timed out finish, then grade again",
+			       MAX_TIMEOUTS_IN_A_ROW);
+			continue;
+		}
 		start = ipc_now_ns();
 		if (sandbox_run_test(opt, lab, t, &r) == -1)
 			ipc_die_errno("cannot start the test sandbox");
 		t->seconds = (double)(ipc_now_ns() - start) / 1e9;
-		if (!r.stopped) /* an interrupted test has no verdict */
+		if (!r.stopped) { /* an interrupted test has no verdict */
 			judge(t, &r, lab, opt->timeout_scale);
+			timeouts_in_a_row = timed_out(t, &r) ? timeouts_in_a_row + 1
+							     : 0;
+		}
 		mode = r.mode;
 		sandbox_result_free(&r);
 	}

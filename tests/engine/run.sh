@@ -90,6 +90,14 @@ for mode in "" --no-namespaces; do
 			status=1
 		}
 	done
+	# A lab that hangs is stopped after three timeouts in a row.
+	jq -e '[.tests[] | select(.name | startswith("test_hang_")) | .output] |
+		(.[0:3] | all(test("timed out"))) and
+		(.[3:5] | all(test("not run: 3 tests in a row ran out of time")))' \
+		"$out/hostile-attack$mode.json" >/dev/null || {
+		echo "    hostile lab: ${mode:-(namespaces)}: a hanging lab is not stopped after 3 timeouts"
+		status=1
+	}
 done
 # Code that would run before main() or call into the judge is not linked:
 # the lab does not build, scores 0, and the message says why.

@@ -81,6 +81,21 @@ START_TEST(test_attack)
 }
 END_TEST
 
+/* Five tests in a row that an attack makes hang: the engine must stop the
+ * lab after three timeouts instead of waiting for every one. */
+#define HANG_TEST(n)                                                           \
+	START_TEST(test_hang_##n)                                              \
+	{                                                                      \
+		ck_assert(setenv("HOSTILE_ATTACK", "hang", 1) == 0);           \
+		expect_sum_of_four();                                          \
+	}                                                                      \
+	END_TEST
+HANG_TEST(1)
+HANG_TEST(2)
+HANG_TEST(3)
+HANG_TEST(4)
+HANG_TEST(5)
+
 #define STATUSES 256
 #define ATTACK_TESTS (3 * STATUSES + 2)
 
@@ -88,9 +103,15 @@ END_TEST
 static char names[ATTACK_TESTS][32];
 static TTest attack_ttests[ATTACK_TESTS];
 static const TTest *attack_refs[ATTACK_TESTS];
-static struct grade_test table[2 + ATTACK_TESTS] = {
+#define FIXED_TESTS 7
+static struct grade_test table[FIXED_TESTS + ATTACK_TESTS] = {
 	{ GRADE_REF(test_sum_small), 1, 1, 0, NULL },
 	{ GRADE_REF(test_sum_in_child), 1, 1, 0, NULL },
+	{ GRADE_REF(test_hang_1), 3, 1, 0.5, "it hangs" },
+	{ GRADE_REF(test_hang_2), 3, 1, 0.5, "it hangs" },
+	{ GRADE_REF(test_hang_3), 3, 1, 0.5, "it hangs" },
+	{ GRADE_REF(test_hang_4), 3, 1, 0.5, "it hangs" },
+	{ GRADE_REF(test_hang_5), 3, 1, 0.5, "it hangs" },
 };
 
 /** Add the attack tests to the table. */
@@ -110,7 +131,7 @@ make_attack_tests(void)
 		memcpy(&attack_ttests[i], test_attack, sizeof(TTest));
 		attack_ttests[i].name = names[i];
 		attack_refs[i] = &attack_ttests[i];
-		table[2 + i] =
+		table[FIXED_TESTS + i] =
 			(struct grade_test){ &attack_refs[i], 2, 1, 0, NULL };
 	}
 }
@@ -130,7 +151,7 @@ choose_attack(const char *test)
 			return;
 		}
 	}
-	if (strncmp(test, "test_", 5) == 0)
+	if (strcmp(test, "test_abort") == 0 || strcmp(test, "test_forge") == 0)
 		snprintf(attack, sizeof(attack), "%s", test + 5);
 }
 

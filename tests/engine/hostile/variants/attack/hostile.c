@@ -8,6 +8,7 @@
  * - "exit:N", "_exit:N": end the test process with status N;
  * - "child:N": a child ends with N, then the test process does too;
  * - "abort";
+ * - "hang": block for ever;
  * - "forge": write verdict-like lines on every fd and into the build
  *   directory ($HOSTILE_BUILD), then _exit(42) (the engine's old pass
  *   status).
@@ -81,6 +82,13 @@ hostile_sum(const int *values, size_t n, long *sum)
 	}
 	if (strcmp(attack, "abort") == 0)
 		abort();
+	if (strcmp(attack, "hang") == 0) {
+		int fds[2];
+		char c;
+		if (pipe(fds) == 0) /* nobody ever writes: blocks for good */
+			while (read(fds[0], &c, 1) != 0)
+				;
+	}
 	if (strcmp(attack, "forge") == 0) {
 		forge();
 		_exit(42);
