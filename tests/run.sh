@@ -3,8 +3,8 @@
 # The suite's own tests (make test). Usage:
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
-#                             buggy asan formats roster format docs
-#                             (NN: one lab, for buggy)
+#                             buggy alt asan formats roster format docs
+#                             (NN: one lab, for buggy and alt)
 # Prints "ok"/"not ok" per check and ends with "N passed, N failed".
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,9 +18,9 @@ passed=0 failed=0
 
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
-check() { # check "description" command...
+check() { # check "description" command... (fails as the command does)
 	local what=$1; shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
+	if "$@"; then ok "$what"; else not_ok "$what"; return 1; fi
 }
 jqtest() { jq -e "$@" >/dev/null 2>&1; }
 labs() { (cd labs && ls -d [0-9][0-9]-* 2>/dev/null); }
@@ -67,30 +67,39 @@ part_skeleton() {
 	done
 }
 
+# Copy the reference of lab $1 to $3/src and apply patch $2 to the copy.
+patch_reference() { # lab patch dir
+	local lab=$1 patch=$2 dir=$3
+	rm -rf "$dir/src" && mkdir -p "$dir/src"
+	cp -r "solutions/$lab/." "$dir/src/"
+	patch -s -p1 -d "$dir/src" <"$patch" >"$dir.patch.log" 2>&1 && return
+	not_ok "$lab/$(basename "$patch" .patch): the patch applies to the reference"
+	sed 's/^/    /' "$dir.patch.log"
+	return 1
+}
+
+# Build the grader and demo of lab $1 from the code in $2/src into $2/build.
+# Only that code is compiled: the grader's objects are the reference
+# build's (the parts that use this build them first).
+build_patched() { # lab dir
+	$MAKE -C "labs/$1" LAB="$1" IMPL_DIR="$2/src" B="$2/build" \
+		GRADE_B="$BUILD/solutions/$1" grade-build >"$2.build.log" 2>&1
+}
+
 # A buggy variant: the reference with one bug patched in. Its header says
 # which tests must fail and what the failure message must mention.
 run_variant() { # lab patch
-	local lab=$1 patch=$2 name src dir expect message
+	local lab=$1 patch=$2 name dir expect message
 	name=$(basename "$patch" .patch)
 	dir="$BUILD/buggy/$lab/$name"
-	src="$dir/src"
 	expect=$(sed -n 's/^Expect-fail: *//p' "$patch" | tr ' ' ',')
 	message=$(sed -n 's/^Expect-message: *//p' "$patch")
-	rm -rf "$src" && mkdir -p "$src"
-	cp -r "solutions/$lab/." "$src/"
-	if ! patch -s -p1 -d "$src" <"$patch" >"$dir.patch.log" 2>&1; then
-		not_ok "$lab/$name: the patch applies to the reference"
-		sed 's/^/    /' "$dir.patch.log"
-		return
-	fi
+	patch_reference "$lab" "$patch" "$dir" || return
 	if [ -z "$expect" ]; then
 		not_ok "$lab/$name: the patch names the tests it must fail"
 		return
 	fi
-	# Only the patched file is compiled: the grader's objects are the
-	# reference build's (part_buggy builds them first).
-	$MAKE -C "labs/$lab" LAB="$lab" IMPL_DIR="$src" B="$dir/build" \
-		GRADE_B="$BUILD/solutions/$lab" grade-build >"$dir.build.log" 2>&1
+	build_patched "$lab" "$dir"
 	"$DRIVER" --keep="$ROOT" --format=json --test="$expect" "$dir/build" \
 		>"$dir.json" 2>"$dir.err"
 	if jq -e --arg names "$expect" --arg msg "$message" '
@@ -124,6 +133,45 @@ part_buggy() {
 	grep -v '^$' "$log"
 	passed=$((passed + $(grep -c '^ok' "$log")))
 	failed=$((failed + $(grep -c '^not ok' "$log")))
+}
+
+# An alternative: the reference with another correct way to do one part
+# patched in (tests/alt/NN-topic/*.patch, a header saying what differs,
+# then the diff). The grader must not fail correct code the handout allows:
+# every test of the lab passes, and the code follows .clang-format.
+run_alternative() { # lab patch
+	local lab=$1 patch=$2 name dir
+	name=$(basename "$patch" .patch)
+	dir="$BUILD/alt/$lab/$name"
+	patch_reference "$lab" "$patch" "$dir" || return
+	check "$lab/$name: the alternative follows .clang-format" \
+		clang-format --dry-run --Werror "$dir/src/"*.c
+	if ! build_patched "$lab" "$dir"; then
+		not_ok "$lab/$name: the alternative builds warning-free"
+		sed 's/^/    /' "$dir.build.log" | head -20
+		return
+	fi
+	"$DRIVER" --keep="$ROOT" --format=json "$dir/build" >"$dir.json" 2>"$dir.err"
+	check "$lab/$name: the alternative scores 100%" jqtest \
+		'.max_score > 0 and .score == .max_score' "$dir.json" ||
+		jq -r '.tests[] | select(.status != "passed")
+			| "    \(.name): \(.status): \(.output | split("\n")[0])"' \
+			"$dir.json" 2>/dev/null | head -20
+}
+
+part_alt() {
+	local only=${1:-} lab patch
+	for lab in $(labs); do
+		[ -n "$only" ] && [ "${lab#"$only"}" = "$lab" ] && continue
+		[ -n "$(ls tests/alt/"$lab"/*.patch 2>/dev/null)" ] || continue
+		# The grader objects this lab's alternatives share.
+		$MAKE -C "labs/$lab" LAB="$lab" IMPL=solutions grade-build >/dev/null 2>&1
+		# One at a time: each runs every test, timing-sensitive ones
+		# included, and must not slow another down.
+		for patch in tests/alt/"$lab"/*.patch; do
+			run_alternative "$lab" "$patch"
+		done
+	done
 }
 
 part_engine() {
@@ -200,12 +248,13 @@ $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 
 case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
-	part_buggy; part_asan; part_formats; part_roster; part_format; part_docs ;;
+	part_buggy; part_alt; part_asan; part_formats; part_roster; part_format; part_docs ;;
 build|unit|engine|reference|skeleton|asan|formats|roster|format|docs) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
+alt) part_alt "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|asan|formats|roster|format|docs]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|asan|formats|roster|format|docs]" >&2; exit 2 ;;
 esac
 echo
 echo "$passed passed, $failed failed"

@@ -212,7 +212,8 @@ shmem_ring_get(struct shmem_ring *ring, void *item)
 int
 shmem_ring_destroy(struct shmem_ring *ring)
 {
-	/* TODO(step 3): sem_destroy() both semaphores.
+	/* TODO(step 3): sem_destroy() both semaphores (a System V set or
+	 * named semaphores: remove them instead, see shmem.h).
 	 * Read: man 3 sem_destroy. */
 	(void)ring;
 	errno = ENOSYS;

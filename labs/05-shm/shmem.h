@@ -7,7 +7,10 @@
  * success and -1 with errno set on failure; a function that returns a
  * pointer returns NULL with errno set instead. None of them exits the
  * process. The caller passes every name in (a System V key, a POSIX name,
- * a path): nothing here uses a fixed key or a fixed path.
+ * a path): nothing here uses a fixed key or a fixed path. The one exception
+ * is the ring's semaphores, if you make them a System V set or named
+ * semaphores: they take IPC_PRIVATE or a name unique to the ring (see
+ * struct shmem_ring).
  * See labs/05-shm/README.md for the background and the steps.
  */
 #ifndef SHMEM_LAB_H
@@ -154,10 +157,22 @@ int shmem_unmap(void *addr, size_t size);
  * @brief Step 3: a bounded ring buffer of fixed-size items, for one
  *        producer process and one consumer process.
  *
- * It lives entirely in the memory given to shmem_ring_init(), which must
- * be shared between the two processes (e.g. mmap MAP_SHARED before fork,
- * a POSIX object, a System V segment). Its layout is yours to define in
- * shmem.c.
+ * It lives in the memory given to shmem_ring_init(), which must be shared
+ * between the two processes (e.g. mmap MAP_SHARED before fork, a POSIX
+ * object, a System V segment); any process that has that memory mapped
+ * may put or get. Its layout is yours to define in shmem.c. Its two
+ * counting semaphores may be:
+ * - unnamed POSIX semaphores inside the ring, made with sem_init() and
+ *   pshared = 1 (the suggested layout);
+ * - a System V semaphore set, made with semget(IPC_PRIVATE, ...): the
+ *   ring holds its identifier;
+ * - two named POSIX semaphores, made with sem_open(O_CREAT | O_EXCL):
+ *   the ring holds their names, unique to the ring (never fixed: e.g.
+ *   built from getpid() and a count of the rings the process made).
+ *
+ * The ring holds only what means the same in every process: semaphores,
+ * an identifier, names; never a pointer (a sem_t * from sem_open() is
+ * valid only in the process that opened it and its children).
  */
 struct shmem_ring;
 
@@ -174,14 +189,17 @@ ssize_t shmem_ring_size(size_t capacity, size_t item_size);
  * @brief Step 3: make an empty ring in the shared memory at @p mem.
  *
  * Uses exactly the first shmem_ring_size(capacity, item_size) bytes of
- * @p mem, not one more. The semaphores it needs live inside those bytes
- * and are shared between processes.
+ * @p mem, not one more, and makes the ring's two semaphores, shared
+ * between processes (see struct shmem_ring for where they may live). On
+ * failure it leaves nothing behind.
  * @param mem       shared memory, aligned for any type (as mmap gives)
  * @param mem_size  bytes available at @p mem
  * @param capacity  how many items it holds at most (1 or more)
  * @param item_size bytes per item (1 or more)
  * @return the ring (at @p mem); NULL with errno EINVAL when an argument is
- *         0 or @p mem_size is too small, or from sem_init(3).
+ *         0, @p mem_size is too small or @p capacity is more than a
+ *         semaphore can count (SEM_VALUE_MAX; 32767 for System V), or
+ *         from sem_init(3), semget(2), semctl(2) or sem_open(3).
  */
 struct shmem_ring *shmem_ring_init(void *mem, size_t mem_size, size_t capacity,
 				   size_t item_size);
@@ -213,9 +231,15 @@ int shmem_ring_get(struct shmem_ring *ring, void *item);
 /**
  * @brief Step 3: destroy the ring's semaphores (no process may be using it).
  *
- * The memory itself stays the caller's to unmap.
+ * Called once, by one process, when the producer and the consumer are
+ * done. It removes everything shmem_ring_init() made: sem_destroy() for
+ * unnamed semaphores, semctl(IPC_RMID) for a System V set, sem_close()
+ * and sem_unlink() for named semaphores. Afterwards nothing of the ring
+ * is left in the kernel or in /dev/shm. The memory itself stays the
+ * caller's to unmap.
  * @param ring a ring made by shmem_ring_init()
- * @return 0; -1 with errno set (EINVAL for NULL, or from sem_destroy(3)).
+ * @return 0; -1 with errno set (EINVAL for NULL, or from sem_destroy(3),
+ *         semctl(2) or sem_unlink(3)).
  */
 int shmem_ring_destroy(struct shmem_ring *ring);
 

@@ -42,6 +42,198 @@
 /** Wall-clock limit for a helper to fall asleep (a safety net). */
 #define ASLEEP_LIMIT_MS 3000
 
+/* ------------------------- what a test made: destroyed on every path */
+
+/**
+ * What the running test made with the lab's functions and has not handed
+ * back to them yet, and the helper processes that may be using it. The
+ * engine's leak check also runs after a failed test, and any System V
+ * object or POSIX name left then is reported as the student's leak: so
+ * every check in this file that fails (TEST_ASSERT, TEST_ABORT,
+ * require_implemented, join_helper) first stops the helpers and destroys
+ * these. A ring whose semaphores are a System V set or named semaphores
+ * is then never blamed on the student because a test stopped early.
+ */
+static struct {
+	pid_t test;		       /**< the test process; 0: nothing made */
+	pid_t helpers[8];	       /**< helpers not yet collected */
+	size_t n_helpers;	       /**< entries in helpers */
+	int shmid;		       /**< a System V segment; -1: none */
+	char posix_name[64];	       /**< a POSIX object; "": none */
+	struct shmem_ring *ring;       /**< a ring; NULL: none */
+	struct shmem_counter *counter; /**< a counter; NULL: none */
+} made;
+
+/** Start recording what this test makes (in the test process only). */
+static void
+made_begin(void)
+{
+	if (made.test != getpid()) {
+		memset(&made, 0, sizeof(made));
+		made.shmid = -1;
+		made.test = getpid();
+	}
+}
+
+/** The test made System V segment @p shmid: remove it if it fails. */
+static void
+made_segment(int shmid)
+{
+	made_begin();
+	made.shmid = shmid;
+}
+
+/** The test made POSIX object @p name: unlink it if it fails. */
+static void
+made_posix_object(const char *name)
+{
+	made_begin();
+	snprintf(made.posix_name, sizeof(made.posix_name), "%s", name);
+}
+
+/** The test made @p ring: shmem_ring_destroy() it if it fails. */
+static void
+made_ring(struct shmem_ring *ring)
+{
+	made_begin();
+	made.ring = ring;
+}
+
+/** The test made @p counter: shmem_counter_destroy() it if it fails. */
+static void
+made_counter(struct shmem_counter *counter)
+{
+	made_begin();
+	made.counter = counter;
+}
+
+/** A helper is collected: forget it. */
+static void
+forget_helper(pid_t pid)
+{
+	for (size_t i = 0; i < made.n_helpers; i++) {
+		if (made.helpers[i] == pid) {
+			made.helpers[i] = made.helpers[--made.n_helpers];
+			return;
+		}
+	}
+}
+
+/**
+ * The student's destroy functions on the test's ring and counter, run in
+ * a child: a crash or a hang in them must not hide the failure that is
+ * being reported.
+ */
+static void
+destroy_sems_in_child(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (made.ring != NULL)
+			shmem_ring_destroy(made.ring);
+		if (made.counter != NULL)
+			shmem_counter_destroy(made.counter);
+		_exit(0);
+	}
+	if (pid > 0 && ipc_waitpid_timeout(pid, NULL, 2000) == -1) {
+		kill(pid, SIGKILL);
+		ipc_waitpid(pid, NULL);
+	}
+}
+
+/**
+ * Before a failure: stop the helpers (nobody may be using a ring when it
+ * is destroyed), then destroy what the test made. Keeps errno.
+ */
+static void
+destroy_made(void)
+{
+	int saved = errno;
+
+	if (made.test != getpid())
+		return; /* nothing made, or a helper: the test destroys */
+	for (size_t i = 0; i < made.n_helpers; i++) {
+		kill(made.helpers[i], SIGKILL);
+		ipc_waitpid(made.helpers[i], NULL);
+	}
+	if (made.shmid != -1)
+		shmctl(made.shmid, IPC_RMID, NULL);
+	if (made.posix_name[0] != '\0')
+		shm_unlink(made.posix_name);
+	if (made.ring != NULL || made.counter != NULL)
+		destroy_sems_in_child();
+	made.test = 0;
+	errno = saved;
+}
+
+/** ck_assert_msg() that destroys what the test made before failing. */
+#define TEST_ASSERT(expr, ...)                                                 \
+	do {                                                                   \
+		if (!(expr)) {                                                 \
+			destroy_made();                                        \
+			ck_abort_msg(__VA_ARGS__);                             \
+		}                                                              \
+	} while (0)
+
+/** ck_abort_msg() that destroys what the test made first. */
+#define TEST_ABORT(...)                                                        \
+	do {                                                                   \
+		destroy_made();                                                \
+		ck_abort_msg(__VA_ARGS__);                                     \
+	} while (0)
+
+/** GRADE_IMPLEMENTED() that destroys what the test made before failing. */
+static void
+require_implemented(long ret, const char *function, int step)
+{
+	if (ret == -1 && errno == ENOSYS) {
+		destroy_made();
+		GRADE_IMPLEMENTED(ret, function, step);
+	}
+}
+
+/** grade_spawn(), and remember the helper until it is collected. */
+static pid_t
+spawn_helper(int (*fn)(void *arg), void *arg)
+{
+	pid_t pid;
+
+	made_begin();
+	TEST_ASSERT(made.n_helpers < GRADE_COUNT(made.helpers),
+		    "grader bug: too many helpers");
+	pid = grade_spawn(fn, arg);
+	made.helpers[made.n_helpers++] = pid;
+	return pid;
+}
+
+/** Does helper @p pid exit within @p timeout_ms? (It stays unreaped.) */
+static bool
+exits_within(pid_t pid, int timeout_ms)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	int n;
+
+	pfd.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	TEST_ASSERT(pfd.fd != -1, "grader: pidfd_open: %s", strerror(errno));
+	while ((n = poll(&pfd, 1, timeout_ms)) == -1 && errno == EINTR)
+		;
+	close(pfd.fd);
+	return n == 1;
+}
+
+/** grade_join(), destroying what the test made if the helper hangs. */
+static int
+join_helper(pid_t pid, int timeout_ms)
+{
+	if (!exits_within(pid, timeout_ms))
+		TEST_ABORT("a helper process of the test did not finish within "
+			   "%d ms: the code under test left it blocked",
+			   timeout_ms);
+	forget_helper(pid);
+	return grade_join(pid, 1000);
+}
+
 /* ---------------------------------------------- the test's own memory */
 
 static size_t
@@ -57,7 +249,7 @@ shared_alloc(size_t size)
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
-	ck_assert_msg(p != MAP_FAILED, "grader: mmap: %s", strerror(errno));
+	TEST_ASSERT(p != MAP_FAILED, "grader: mmap: %s", strerror(errno));
 	return p;
 }
 
@@ -72,7 +264,8 @@ guarded_alloc(size_t size)
 	char *base = shared_alloc((pages + 1) * page);
 	char *end = base + pages * page;
 
-	ck_assert_int_eq(mprotect(end, page, PROT_NONE), 0);
+	TEST_ASSERT(mprotect(end, page, PROT_NONE) == 0, "grader: mprotect: %s",
+		    strerror(errno));
 	return (void *)(((uintptr_t)end - size) & ~(uintptr_t)15);
 }
 
@@ -207,7 +400,7 @@ static int
 stop_helper(pid_t pid)
 {
 	kill(pid, SIGKILL);
-	return grade_join(pid, 5000);
+	return join_helper(pid, 5000);
 }
 
 /**
@@ -222,7 +415,7 @@ require_asleep(pid_t pid, const char *who, const char *call)
 
 	if (how == SPINNING) {
 		stop_helper(pid);
-		ck_abort_msg(
+		TEST_ABORT(
 			"the %s never fell asleep in %s() and used %.0f ms "
 			"of CPU waiting: it is busy-waiting (spinning on "
 			"the indices or on sem_trywait). Block in sem_wait(), "
@@ -232,7 +425,7 @@ require_asleep(pid_t pid, const char *who, const char *call)
 	}
 	if (how == POLLING) {
 		stop_helper(pid);
-		ck_abort_msg(
+		TEST_ABORT(
 			"the %s waits in %s() by polling: it sleeps in a "
 			"timed call (system call %ld) and looks again. Block "
 			"in sem_wait() instead: it wakes the moment the other "
@@ -257,7 +450,7 @@ require_implemented_errno(int err, const char *function, int step)
 {
 	if (err == ENOSYS) {
 		errno = ENOSYS;
-		GRADE_IMPLEMENTED(-1, function, step);
+		require_implemented(-1, function, step);
 	}
 }
 
@@ -268,53 +461,64 @@ START_TEST(test_sysv_create_attach_detach_remove)
 	key_t key = grade_key("sysv.key", 'S');
 	struct shmid_ds ds;
 	unsigned char *mem;
-	int id;
+	int id, rc;
 
 	id = shmem_sysv_create(key, 10000);
-	GRADE_IMPLEMENTED(id, "shmem_sysv_create", 1);
-	ck_assert_msg(id >= 0, "shmem_sysv_create() failed: %s",
-		      ipc_errno_name(errno));
-	ck_assert_int_eq(shmctl(id, IPC_STAT, &ds), 0);
-	ck_assert_msg(ds.shm_segsz == 10000 && ds.shm_perm.__key == key,
-		      "the segment has %zu bytes and key 0x%x, not 10000 and "
-		      "0x%x: pass the caller's key and size to shmget()",
-		      (size_t)ds.shm_segsz, (unsigned)ds.shm_perm.__key,
-		      (unsigned)key);
-	ck_assert_msg((ds.shm_perm.mode & 0777) == 0600,
-		      "the segment's mode is %03o, not 0600 (owner read-write "
-		      "only): the low 9 bits of shmget()'s flags are the mode",
-		      ds.shm_perm.mode & 0777);
+	require_implemented(id, "shmem_sysv_create", 1);
+	TEST_ASSERT(id >= 0, "shmem_sysv_create() failed: %s",
+		    ipc_errno_name(errno));
+	made_segment(id);
+	TEST_ASSERT(shmctl(id, IPC_STAT, &ds) == 0,
+		    "shmem_sysv_create() returned %d, which names no segment",
+		    id);
+	TEST_ASSERT(ds.shm_segsz == 10000 && ds.shm_perm.__key == key,
+		    "the segment has %zu bytes and key 0x%x, not 10000 and "
+		    "0x%x: pass the caller's key and size to shmget()",
+		    (size_t)ds.shm_segsz, (unsigned)ds.shm_perm.__key,
+		    (unsigned)key);
+	TEST_ASSERT((ds.shm_perm.mode & 0777) == 0600,
+		    "the segment's mode is %03o, not 0600 (owner read-write "
+		    "only): the low 9 bits of shmget()'s flags are the mode",
+		    ds.shm_perm.mode & 0777);
 
 	mem = shmem_sysv_attach(id);
-	GRADE_IMPLEMENTED(mem == NULL ? -1 : 0, "shmem_sysv_attach", 1);
-	ck_assert_msg(mem != NULL, "shmem_sysv_attach() failed: %s",
-		      ipc_errno_name(errno));
-	ck_assert_msg(mem[0] == 0 && memcmp(mem, mem + 1, 9999) == 0,
-		      "a new segment must be all zeros");
+	require_implemented(mem == NULL ? -1 : 0, "shmem_sysv_attach", 1);
+	TEST_ASSERT(mem != NULL, "shmem_sysv_attach() failed: %s",
+		    ipc_errno_name(errno));
+	TEST_ASSERT(mem[0] == 0 && memcmp(mem, mem + 1, 9999) == 0,
+		    "a new segment must be all zeros");
 	ipc_fill_pattern(mem, 10000, 1);
-	ck_assert_int_eq(shmctl(id, IPC_STAT, &ds), 0);
-	ck_assert_msg(ds.shm_nattch == 1,
-		      "after one attach the segment has "
-		      "%lu attachments",
-		      (unsigned long)ds.shm_nattch);
+	TEST_ASSERT(shmctl(id, IPC_STAT, &ds) == 0, "the segment vanished");
+	TEST_ASSERT(ds.shm_nattch == 1,
+		    "after one attach the segment has "
+		    "%lu attachments",
+		    (unsigned long)ds.shm_nattch);
 
-	ck_assert_int_eq(shmem_sysv_detach(mem), 0);
-	ck_assert_int_eq(shmctl(id, IPC_STAT, &ds), 0);
-	ck_assert_msg(ds.shm_nattch == 0,
-		      "after shmem_sysv_detach() the "
-		      "segment still has %lu attachments: call shmdt()",
-		      (unsigned long)ds.shm_nattch);
+	TEST_ASSERT(shmem_sysv_detach(mem) == 0,
+		    "shmem_sysv_detach() failed: %s", ipc_errno_name(errno));
+	TEST_ASSERT(shmctl(id, IPC_STAT, &ds) == 0,
+		    "the segment vanished when it was detached: detaching "
+		    "must not remove it");
+	TEST_ASSERT(ds.shm_nattch == 0,
+		    "after shmem_sysv_detach() the "
+		    "segment still has %lu attachments: call shmdt()",
+		    (unsigned long)ds.shm_nattch);
 	/* Nobody is attached, yet the data is still there: a segment lives
 	 * in the kernel until it is removed. */
 	mem = shmem_sysv_attach(id);
-	ck_assert_msg(mem != NULL && pattern_mismatch(mem, 10000, 1) == 10000,
-		      "attached again, the segment lost its data");
-	ck_assert_int_eq(shmem_sysv_detach(mem), 0);
+	TEST_ASSERT(mem != NULL && pattern_mismatch(mem, 10000, 1) == 10000,
+		    "attached again, the segment lost its data");
+	TEST_ASSERT(shmem_sysv_detach(mem) == 0,
+		    "shmem_sysv_detach() failed: %s", ipc_errno_name(errno));
 
-	ck_assert_int_eq(shmem_sysv_remove(id), 0);
-	ck_assert_msg(shmctl(id, IPC_STAT, &ds) == -1,
-		      "the segment still exists after shmem_sysv_remove(): "
-		      "remove it with shmctl(id, IPC_RMID, NULL)");
+	rc = shmem_sysv_remove(id);
+	require_implemented(rc, "shmem_sysv_remove", 1);
+	made_segment(-1); /* removing it is shmem_sysv_remove()'s job now */
+	TEST_ASSERT(rc == 0, "shmem_sysv_remove() failed: %s",
+		    ipc_errno_name(errno));
+	TEST_ASSERT(shmctl(id, IPC_STAT, &ds) == -1,
+		    "the segment still exists after shmem_sysv_remove(): "
+		    "remove it with shmctl(id, IPC_RMID, NULL)");
 }
 END_TEST
 
@@ -324,33 +528,33 @@ START_TEST(test_sysv_create_is_exclusive)
 	int id, again, a, b;
 
 	id = shmem_sysv_create(key, 4096);
-	GRADE_IMPLEMENTED(id, "shmem_sysv_create", 1);
-	ck_assert_msg(id >= 0, "shmem_sysv_create() failed: %s",
-		      ipc_errno_name(errno));
+	require_implemented(id, "shmem_sysv_create", 1);
+	TEST_ASSERT(id >= 0, "shmem_sysv_create() failed: %s",
+		    ipc_errno_name(errno));
 	errno = 0;
 	again = shmem_sysv_create(key, 4096);
 	if (again >= 0 && again != id)
 		shmctl(again, IPC_RMID, NULL);
 	shmctl(id, IPC_RMID, NULL);
-	ck_assert_msg(again == -1 && errno == EEXIST,
-		      "creating a second segment with the same key returned %d "
-		      "(%s), not -1 with EEXIST: use IPC_CREAT | IPC_EXCL, or "
-		      "you may silently share an old segment of someone else",
-		      again, ipc_errno_name(errno));
+	TEST_ASSERT(again == -1 && errno == EEXIST,
+		    "creating a second segment with the same key returned %d "
+		    "(%s), not -1 with EEXIST: use IPC_CREAT | IPC_EXCL, or "
+		    "you may silently share an old segment of someone else",
+		    again, ipc_errno_name(errno));
 
 	errno = 0;
-	ck_assert_msg(shmem_sysv_create(key, 0) == -1 && errno == EINVAL,
-		      "a segment of 0 bytes must fail with EINVAL");
+	TEST_ASSERT(shmem_sysv_create(key, 0) == -1 && errno == EINVAL,
+		    "a segment of 0 bytes must fail with EINVAL");
 	a = shmem_sysv_create(IPC_PRIVATE, 4096);
 	b = shmem_sysv_create(IPC_PRIVATE, 4096);
 	if (a >= 0)
 		shmctl(a, IPC_RMID, NULL);
 	if (b >= 0)
 		shmctl(b, IPC_RMID, NULL);
-	ck_assert_msg(a >= 0 && b >= 0 && a != b,
-		      "IPC_PRIVATE must give a new segment every time (got ids "
-		      "%d and %d)",
-		      a, b);
+	TEST_ASSERT(a >= 0 && b >= 0 && a != b,
+		    "IPC_PRIVATE must give a new segment every time (got ids "
+		    "%d and %d)",
+		    a, b);
 }
 END_TEST
 
@@ -362,34 +566,38 @@ START_TEST(test_sysv_removed_segment_lives_until_detach)
 	int id, second;
 
 	id = shmem_sysv_create(key, 8192);
-	GRADE_IMPLEMENTED(id, "shmem_sysv_create", 1);
-	ck_assert_int_ge(id, 0);
+	require_implemented(id, "shmem_sysv_create", 1);
+	TEST_ASSERT(id >= 0, "shmem_sysv_create() failed: %s",
+		    ipc_errno_name(errno));
+	made_segment(id);
 	mem = shmem_sysv_attach(id);
-	GRADE_IMPLEMENTED(mem == NULL ? -1 : 0, "shmem_sysv_attach", 1);
-	ck_assert_ptr_nonnull(mem);
+	require_implemented(mem == NULL ? -1 : 0, "shmem_sysv_attach", 1);
+	TEST_ASSERT(mem != NULL, "shmem_sysv_attach() failed: %s",
+		    ipc_errno_name(errno));
 	ipc_fill_pattern(mem, 8192, 2);
 
-	GRADE_IMPLEMENTED(shmem_sysv_remove(id), "shmem_sysv_remove", 1);
-	ck_assert_msg(
-		shmctl(id, IPC_STAT, &ds) == 0 && (ds.shm_perm.mode & SHM_DEST),
-		"after shmem_sysv_remove() the attached segment should be "
-		"marked for destruction (SHM_DEST): use shmctl(IPC_RMID)");
-	ck_assert_msg(pattern_mismatch(mem, 8192, 2) == 8192,
-		      "a removed segment must stay usable while attached");
+	require_implemented(shmem_sysv_remove(id), "shmem_sysv_remove", 1);
+	made_segment(-1); /* removing it is shmem_sysv_remove()'s job now */
+	TEST_ASSERT(shmctl(id, IPC_STAT, &ds) == 0 &&
+			    (ds.shm_perm.mode & SHM_DEST),
+		    "after shmem_sysv_remove() the attached segment should be "
+		    "marked for destruction (SHM_DEST): use shmctl(IPC_RMID)");
+	TEST_ASSERT(pattern_mismatch(mem, 8192, 2) == 8192,
+		    "a removed segment must stay usable while attached");
 	ipc_fill_pattern(mem, 8192, 3); /* still writable, too */
 
 	/* The key is free at once: a new segment may take it. */
 	second = shmem_sysv_create(key, 4096);
-	ck_assert_msg(
-		second >= 0 && second != id,
-		"after IPC_RMID the key should be free for a new segment, "
-		"but shmem_sysv_create() returned %d (%s)",
-		second, ipc_errno_name(errno));
+	TEST_ASSERT(second >= 0 && second != id,
+		    "after IPC_RMID the key should be free for a new segment, "
+		    "but shmem_sysv_create() returned %d (%s)",
+		    second, ipc_errno_name(errno));
 	shmctl(second, IPC_RMID, NULL);
 
-	ck_assert_int_eq(shmem_sysv_detach(mem), 0);
-	ck_assert_msg(shmctl(id, IPC_STAT, &ds) == -1,
-		      "the removed segment still exists after its last detach");
+	TEST_ASSERT(shmem_sysv_detach(mem) == 0,
+		    "shmem_sysv_detach() failed: %s", ipc_errno_name(errno));
+	TEST_ASSERT(shmctl(id, IPC_STAT, &ds) == -1,
+		    "the removed segment still exists after its last detach");
 }
 END_TEST
 
@@ -398,23 +606,23 @@ START_TEST(test_sysv_errors_are_reported)
 	int id = shmem_sysv_create(IPC_PRIVATE, 4096);
 	int dummy = 0;
 
-	GRADE_IMPLEMENTED(id, "shmem_sysv_create", 1);
-	ck_assert_int_ge(id, 0);
+	require_implemented(id, "shmem_sysv_create", 1);
+	TEST_ASSERT(id >= 0, "shmem_sysv_create() failed: %s",
+		    ipc_errno_name(errno));
 	shmctl(id, IPC_RMID, NULL); /* now id names no segment */
 	errno = 0;
-	ck_assert_msg(
-		shmem_sysv_attach(id) == NULL && errno == EINVAL,
-		"shmem_sysv_attach() of a removed segment must return NULL "
-		"with EINVAL: shmat() returns (void *)-1 on failure, not "
-		"NULL, so compare with that");
+	TEST_ASSERT(shmem_sysv_attach(id) == NULL && errno == EINVAL,
+		    "shmem_sysv_attach() of a removed segment must return NULL "
+		    "with EINVAL: shmat() returns (void *)-1 on failure, not "
+		    "NULL, so compare with that");
 	errno = 0;
-	ck_assert_msg(shmem_sysv_detach(&dummy) == -1 && errno == EINVAL,
-		      "shmem_sysv_detach() of an address that is not a segment "
-		      "must fail with EINVAL");
+	TEST_ASSERT(shmem_sysv_detach(&dummy) == -1 && errno == EINVAL,
+		    "shmem_sysv_detach() of an address that is not a segment "
+		    "must fail with EINVAL");
 	errno = 0;
-	ck_assert_msg(shmem_sysv_remove(id) == -1 && errno == EINVAL,
-		      "shmem_sysv_remove() of a removed segment must fail with "
-		      "EINVAL");
+	TEST_ASSERT(shmem_sysv_remove(id) == -1 && errno == EINVAL,
+		    "shmem_sysv_remove() of a removed segment must fail with "
+		    "EINVAL");
 }
 END_TEST
 
@@ -470,34 +678,33 @@ check_child_writes(size_t size, shmem_fill_fn *fill)
 	size_t bad;
 	ssize_t n;
 
-	ck_assert_ptr_nonnull(out);
+	TEST_ASSERT(out != NULL, "grader: out of memory");
 	rec->seed = 5;
 	n = GRADE_CALL(shmem_sysv_child_writes(key, size, fill, rec, out));
-	GRADE_IMPLEMENTED(n, "shmem_sysv_child_writes", 1);
-	ck_assert_msg(
-		n == (ssize_t)size,
-		"shmem_sysv_child_writes() of %zu bytes returned %zd (%s)",
-		size, n, n == -1 ? ipc_errno_name(errno) : "a wrong count");
-	ck_assert_msg(rec->calls == 1, "fill() ran %d times, not once",
-		      rec->calls);
-	ck_assert_msg(rec->pid != getpid(),
-		      "fill() ran in the parent: fork() a child to run it, the "
-		      "parent only reads");
+	require_implemented(n, "shmem_sysv_child_writes", 1);
+	TEST_ASSERT(n == (ssize_t)size,
+		    "shmem_sysv_child_writes() of %zu bytes returned %zd (%s)",
+		    size, n, n == -1 ? ipc_errno_name(errno) : "a wrong count");
+	TEST_ASSERT(rec->calls == 1, "fill() ran %d times, not once",
+		    rec->calls);
+	TEST_ASSERT(rec->pid != getpid(),
+		    "fill() ran in the parent: fork() a child to run it, the "
+		    "parent only reads");
 	bad = pattern_mismatch(out, size, 5);
-	ck_assert_msg(bad == size,
-		      "the parent read different bytes than the child wrote, "
-		      "from offset %zu on (byte 0x%02x): %s",
-		      bad, out[bad],
-		      out[bad] == 0
-			      ? "the parent read the segment before the child "
-				"had finished writing it. Wait for the child "
-				"(waitpid) before reading"
-			      : "copy exactly the segment's bytes to out");
+	TEST_ASSERT(bad == size,
+		    "the parent read different bytes than the child wrote, "
+		    "from offset %zu on (byte 0x%02x): %s",
+		    bad, out[bad],
+		    out[bad] == 0
+			    ? "the parent read the segment before the child "
+			      "had finished writing it. Wait for the child "
+			      "(waitpid) before reading"
+			    : "copy exactly the segment's bytes to out");
 	errno = 0;
-	ck_assert_msg(shmget(key, 0, 0) == -1 && errno == ENOENT,
-		      "a segment with the caller's key still exists after "
-		      "shmem_sysv_child_writes() returned: you forgot "
-		      "shmctl(IPC_RMID), so it outlives every process");
+	TEST_ASSERT(shmget(key, 0, 0) == -1 && errno == ENOENT,
+		    "a segment with the caller's key still exists after "
+		    "shmem_sysv_child_writes() returned: you forgot "
+		    "shmctl(IPC_RMID), so it outlives every process");
 	free(out);
 }
 
@@ -530,17 +737,16 @@ START_TEST(test_sysv_child_failure_is_reported)
 	errno = 0;
 	n = GRADE_CALL(shmem_sysv_child_writes(key, sizeof(out), fill_pattern,
 					       rec, out));
-	GRADE_IMPLEMENTED(n, "shmem_sysv_child_writes", 1);
-	ck_assert_msg(
-		n == -1 && errno == EIO,
-		"when fill() fails in the child, shmem_sysv_child_writes() "
-		"must return -1 with EIO, not %zd (%s): the child reports "
-		"through its exit status, the parent checks it",
-		n, ipc_errno_name(errno));
+	require_implemented(n, "shmem_sysv_child_writes", 1);
+	TEST_ASSERT(n == -1 && errno == EIO,
+		    "when fill() fails in the child, shmem_sysv_child_writes() "
+		    "must return -1 with EIO, not %zd (%s): the child reports "
+		    "through its exit status, the parent checks it",
+		    n, ipc_errno_name(errno));
 	errno = 0;
-	ck_assert_msg(shmget(key, 0, 0) == -1 && errno == ENOENT,
-		      "the segment is left behind when the child fails: "
-		      "shmctl(IPC_RMID) on every path");
+	TEST_ASSERT(shmget(key, 0, 0) == -1 && errno == ENOENT,
+		    "the segment is left behind when the child fails: "
+		    "shmctl(IPC_RMID) on every path");
 }
 END_TEST
 
@@ -564,46 +770,49 @@ START_TEST(test_posix_create_and_open_share_pages)
 	size_t size = 0;
 
 	a = shmem_posix_create(name, 10000);
-	GRADE_IMPLEMENTED(a == NULL ? -1 : 0, "shmem_posix_create", 2);
-	ck_assert_msg(a != NULL, "shmem_posix_create(\"%s\", 10000) failed: %s",
-		      name, ipc_errno_name(errno));
-	ck_assert_msg(shm_object_exists(name, &st),
-		      "no object /dev/shm%s after shmem_posix_create(): "
-		      "use shm_open() with O_CREAT",
-		      name);
-	ck_assert_msg(st.st_size == 10000,
-		      "the object has %lld bytes, not 10000: give it its size "
-		      "with ftruncate()",
-		      (long long)st.st_size);
-	ck_assert_msg((st.st_mode & 0777) == 0600,
-		      "the object's mode is %03o, "
-		      "not 0600",
-		      (unsigned)(st.st_mode & 0777));
-	ck_assert_msg(a[0] == 0 && memcmp(a, a + 1, 9999) == 0,
-		      "a new object must be all zeros");
+	require_implemented(a == NULL ? -1 : 0, "shmem_posix_create", 2);
+	TEST_ASSERT(a != NULL, "shmem_posix_create(\"%s\", 10000) failed: %s",
+		    name, ipc_errno_name(errno));
+	made_posix_object(name);
+	TEST_ASSERT(shm_object_exists(name, &st),
+		    "no object /dev/shm%s after shmem_posix_create(): "
+		    "use shm_open() with O_CREAT",
+		    name);
+	TEST_ASSERT(st.st_size == 10000,
+		    "the object has %lld bytes, not 10000: give it its size "
+		    "with ftruncate()",
+		    (long long)st.st_size);
+	TEST_ASSERT((st.st_mode & 0777) == 0600,
+		    "the object's mode is %03o, "
+		    "not 0600",
+		    (unsigned)(st.st_mode & 0777));
+	TEST_ASSERT(a[0] == 0 && memcmp(a, a + 1, 9999) == 0,
+		    "a new object must be all zeros");
 
 	b = shmem_posix_open(name, &size);
-	GRADE_IMPLEMENTED(b == NULL ? -1 : 0, "shmem_posix_open", 2);
-	ck_assert_msg(b != NULL, "shmem_posix_open() failed: %s",
-		      ipc_errno_name(errno));
-	ck_assert_msg(size == 10000,
-		      "shmem_posix_open() said the object has "
-		      "%zu bytes, not 10000: ask fstat()",
-		      size);
+	require_implemented(b == NULL ? -1 : 0, "shmem_posix_open", 2);
+	TEST_ASSERT(b != NULL, "shmem_posix_open() failed: %s",
+		    ipc_errno_name(errno));
+	TEST_ASSERT(size == 10000,
+		    "shmem_posix_open() said the object has "
+		    "%zu bytes, not 10000: ask fstat()",
+		    size);
 	/* Two mappings, one set of pages: a write through one shows in the
 	 * other at once, with no copy. */
 	ipc_fill_pattern(a, 10000, 4);
-	ck_assert_msg(pattern_mismatch(b, 10000, 4) == 10000,
-		      "bytes written through one mapping do not show through "
-		      "the other: map with MAP_SHARED");
-	GRADE_IMPLEMENTED(shmem_unmap(a, 10000), "shmem_unmap", 2);
-	ck_assert_int_eq(shmem_unmap(b, 10000), 0);
+	TEST_ASSERT(pattern_mismatch(b, 10000, 4) == 10000,
+		    "bytes written through one mapping do not show through "
+		    "the other: map with MAP_SHARED");
+	require_implemented(shmem_unmap(a, 10000), "shmem_unmap", 2);
+	TEST_ASSERT(shmem_unmap(b, 10000) == 0, "shmem_unmap() failed: %s",
+		    ipc_errno_name(errno));
 
-	GRADE_IMPLEMENTED(shmem_posix_remove(name), "shmem_posix_remove", 2);
-	ck_assert_msg(!shm_object_exists(name, NULL),
-		      "/dev/shm%s still exists after shmem_posix_remove(): "
-		      "call shm_unlink()",
-		      name);
+	require_implemented(shmem_posix_remove(name), "shmem_posix_remove", 2);
+	made_posix_object(""); /* removing it is shmem_posix_remove()'s job */
+	TEST_ASSERT(!shm_object_exists(name, NULL),
+		    "/dev/shm%s still exists after shmem_posix_remove(): "
+		    "call shm_unlink()",
+		    name);
 }
 END_TEST
 
@@ -615,38 +824,38 @@ START_TEST(test_posix_errors_are_reported)
 	size_t size;
 
 	a = shmem_posix_create(name, 4096);
-	GRADE_IMPLEMENTED(a == NULL ? -1 : 0, "shmem_posix_create", 2);
-	ck_assert_ptr_nonnull(a);
+	require_implemented(a == NULL ? -1 : 0, "shmem_posix_create", 2);
+	TEST_ASSERT(a != NULL, "shmem_posix_create() failed: %s",
+		    ipc_errno_name(errno));
 	errno = 0;
 	b = shmem_posix_create(name, 4096);
 	shm_unlink(name);
 	munmap(a, 4096);
-	ck_assert_msg(b == NULL && errno == EEXIST,
-		      "creating an object that exists must fail with EEXIST "
-		      "(O_CREAT | O_EXCL), got %s",
-		      ipc_errno_name(errno));
+	TEST_ASSERT(b == NULL && errno == EEXIST,
+		    "creating an object that exists must fail with EEXIST "
+		    "(O_CREAT | O_EXCL), got %s",
+		    ipc_errno_name(errno));
 
 	errno = 0;
-	ck_assert_msg(shmem_posix_create(empty, 0) == NULL && errno == EINVAL,
-		      "an object of 0 bytes must fail with EINVAL, got %s",
-		      ipc_errno_name(errno));
-	ck_assert_msg(
-		!shm_object_exists(empty, NULL),
-		"a failed shmem_posix_create() left /dev/shm%s behind: "
-		"shm_unlink() the name when a step after shm_open() fails",
-		empty);
+	TEST_ASSERT(shmem_posix_create(empty, 0) == NULL && errno == EINVAL,
+		    "an object of 0 bytes must fail with EINVAL, got %s",
+		    ipc_errno_name(errno));
+	TEST_ASSERT(!shm_object_exists(empty, NULL),
+		    "a failed shmem_posix_create() left /dev/shm%s behind: "
+		    "shm_unlink() the name when a step after shm_open() fails",
+		    empty);
 	errno = 0;
 	b = shmem_posix_open(grade_posix_name("missing"), &size);
-	GRADE_IMPLEMENTED(b == NULL ? -1 : 0, "shmem_posix_open", 2);
-	ck_assert_msg(b == NULL && errno == ENOENT,
-		      "opening an object that does not exist must fail with "
-		      "ENOENT (no O_CREAT), got %s",
-		      ipc_errno_name(errno));
+	require_implemented(b == NULL ? -1 : 0, "shmem_posix_open", 2);
+	TEST_ASSERT(b == NULL && errno == ENOENT,
+		    "opening an object that does not exist must fail with "
+		    "ENOENT (no O_CREAT), got %s",
+		    ipc_errno_name(errno));
 	errno = 0;
-	ck_assert_msg(shmem_posix_remove(grade_posix_name("missing")) == -1 &&
-			      errno == ENOENT,
-		      "removing an object that does not exist must fail with "
-		      "ENOENT");
+	TEST_ASSERT(shmem_posix_remove(grade_posix_name("missing")) == -1 &&
+			    errno == ENOENT,
+		    "removing an object that does not exist must fail with "
+		    "ENOENT");
 }
 END_TEST
 
@@ -694,33 +903,39 @@ posix_reader(void *arg)
 START_TEST(test_posix_object_outlives_its_processes)
 {
 	struct step2_report *r = shared_alloc(sizeof(*r));
-	int status;
+	int status, rc, err;
 
 	snprintf(r->name, sizeof(r->name), "%s", grade_posix_name("outlive"));
-	status = grade_join(grade_spawn(posix_creator, r), 5000);
+	made_posix_object(r->name); /* the creator leaves it to the test */
+	status = join_helper(spawn_helper(posix_creator, r), 5000);
 	require_implemented_errno(r->err, "shmem_posix_create", 2);
-	ck_assert_msg(status == 0, "the creating process failed (%s, %s: %s)",
-		      describe(status), r->what, ipc_errno_name(r->err));
-	ck_assert_msg(shm_object_exists(r->name, NULL),
-		      "the object vanished when its creator exited: it must "
-		      "stay until shm_unlink()");
-	status = grade_join(grade_spawn(posix_reader, r), 5000);
+	TEST_ASSERT(status == 0, "the creating process failed (%s, %s: %s)",
+		    describe(status), r->what, ipc_errno_name(r->err));
+	TEST_ASSERT(shm_object_exists(r->name, NULL),
+		    "the object vanished when its creator exited: it must "
+		    "stay until shm_unlink()");
+	status = join_helper(spawn_helper(posix_reader, r), 5000);
 	require_implemented_errno(r->err, "shmem_posix_open", 2);
-	ck_assert_msg(status == 0,
-		      "a second process could not open the object "
-		      "by name (%s: %s)",
-		      r->what, ipc_errno_name(r->err));
-	ck_assert_msg(r->size == 8192,
-		      "the second process sees %zu bytes, not "
-		      "8192",
-		      r->size);
-	ck_assert_msg(r->mismatch == 8192,
-		      "the second process read different bytes than the first "
-		      "wrote, from offset %zu on: the writes never reached the "
-		      "object. Map with MAP_SHARED (MAP_PRIVATE gives each "
-		      "process its own private copy)",
-		      r->mismatch);
-	ck_assert_int_eq(shmem_posix_remove(r->name), 0);
+	TEST_ASSERT(status == 0,
+		    "a second process could not open the object "
+		    "by name (%s: %s)",
+		    r->what, ipc_errno_name(r->err));
+	TEST_ASSERT(r->size == 8192,
+		    "the second process sees %zu bytes, not "
+		    "8192",
+		    r->size);
+	TEST_ASSERT(r->mismatch == 8192,
+		    "the second process read different bytes than the first "
+		    "wrote, from offset %zu on: the writes never reached the "
+		    "object. Map with MAP_SHARED (MAP_PRIVATE gives each "
+		    "process its own private copy)",
+		    r->mismatch);
+	rc = shmem_posix_remove(r->name);
+	err = errno;
+	require_implemented(rc, "shmem_posix_remove", 2);
+	made_posix_object(""); /* removing it is shmem_posix_remove()'s job */
+	TEST_ASSERT(rc == 0, "shmem_posix_remove() failed: %s",
+		    ipc_errno_name(err));
 }
 END_TEST
 
@@ -755,39 +970,38 @@ START_TEST(test_file_mapping_persists_after_processes_exit)
 
 	snprintf(r->name, sizeof(r->name), "%s", grade_path("persist.dat"));
 	for (int writer = 1; writer <= 2; writer++) {
-		status = grade_join(grade_spawn(file_writer, r), 5000);
+		status = join_helper(spawn_helper(file_writer, r), 5000);
 		require_implemented_errno(r->err, "shmem_file_map", 2);
-		ck_assert_msg(
-			!WIFSIGNALED(status) || WTERMSIG(status) != SIGBUS,
-			"writer %d died of SIGBUS writing to its mapping: "
-			"the file is shorter than the mapping. Grow it "
-			"with ftruncate() before mmap()",
-			writer);
-		ck_assert_msg(status == 0 && r->what[0] == '\0',
-			      "writer %d: %s (%s)", writer,
-			      r->what[0] ? r->what : describe(status),
-			      ipc_errno_name(r->err));
+		TEST_ASSERT(!WIFSIGNALED(status) || WTERMSIG(status) != SIGBUS,
+			    "writer %d died of SIGBUS writing to its mapping: "
+			    "the file is shorter than the mapping. Grow it "
+			    "with ftruncate() before mmap()",
+			    writer);
+		TEST_ASSERT(status == 0 && r->what[0] == '\0',
+			    "writer %d: %s (%s)", writer,
+			    r->what[0] ? r->what : describe(status),
+			    ipc_errno_name(r->err));
 	}
 	/* Both are gone; read the file the ordinary way. */
 	fd = open(r->name, O_RDONLY | O_CLOEXEC);
-	ck_assert_msg(fd != -1,
-		      "no file at %s after shmem_file_map(): create "
-		      "it with O_CREAT",
-		      r->name);
-	ck_assert_int_eq(fstat(fd, &st), 0);
+	TEST_ASSERT(fd != -1,
+		    "no file at %s after shmem_file_map(): create "
+		    "it with O_CREAT",
+		    r->name);
+	TEST_ASSERT(fstat(fd, &st) == 0, "grader: fstat: %s", strerror(errno));
 	n = ipc_read_all(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	ck_assert_msg(st.st_size == 4096,
-		      "the file has %lld bytes, not 4096: "
-		      "grow it with ftruncate() before mapping",
-		      (long long)st.st_size);
+	TEST_ASSERT(st.st_size == 4096,
+		    "the file has %lld bytes, not 4096: "
+		    "grow it with ftruncate() before mapping",
+		    (long long)st.st_size);
 	buf[n < 0 ? 0 : n] = '\0';
-	ck_assert_msg(strcmp(buf, "first writer\nsecond writer\n") == 0,
-		      "after both writers exited the file holds \"%.40s\", not "
-		      "what they wrote through their mappings: map it "
-		      "MAP_SHARED (MAP_PRIVATE changes never reach the file) "
-		      "and never truncate it (no O_TRUNC)",
-		      buf);
+	TEST_ASSERT(strcmp(buf, "first writer\nsecond writer\n") == 0,
+		    "after both writers exited the file holds \"%.40s\", not "
+		    "what they wrote through their mappings: map it "
+		    "MAP_SHARED (MAP_PRIVATE changes never reach the file) "
+		    "and never truncate it (no O_TRUNC)",
+		    buf);
 }
 END_TEST
 
@@ -800,40 +1014,46 @@ START_TEST(test_file_map_keeps_contents_and_grows)
 
 	memset(text, 'x', sizeof(text));
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ipc_write_all(fd, text, sizeof(text)), sizeof(text));
+	TEST_ASSERT(fd != -1, "grader: open: %s", strerror(errno));
+	TEST_ASSERT(ipc_write_all(fd, text, sizeof(text)) == sizeof(text),
+		    "grader: write: %s", strerror(errno));
 	close(fd);
 
 	mem = shmem_file_map(path, 8192);
-	GRADE_IMPLEMENTED(mem == NULL ? -1 : 0, "shmem_file_map", 2);
-	ck_assert_msg(mem != NULL, "shmem_file_map() failed: %s",
-		      ipc_errno_name(errno));
-	ck_assert_msg(memcmp(mem, text, sizeof(text)) == 0,
-		      "the mapping does not show the file's old contents: do "
-		      "not open it with O_TRUNC");
-	ck_assert_int_eq(stat(path, &st), 0);
-	ck_assert_msg(
-		st.st_size == 8192,
-		"a 100-byte file mapped with 8192 "
-		"bytes has %lld bytes, not 8192: grow it with ftruncate() "
-		"first (touching a page past the end of a file raises "
-		"SIGBUS)",
-		(long long)st.st_size);
+	require_implemented(mem == NULL ? -1 : 0, "shmem_file_map", 2);
+	TEST_ASSERT(mem != NULL, "shmem_file_map() failed: %s",
+		    ipc_errno_name(errno));
+	TEST_ASSERT(memcmp(mem, text, sizeof(text)) == 0,
+		    "the mapping does not show the file's old contents: do "
+		    "not open it with O_TRUNC");
+	TEST_ASSERT(stat(path, &st) == 0, "the file %s is gone: %s", path,
+		    strerror(errno));
+	TEST_ASSERT(st.st_size == 8192,
+		    "a 100-byte file mapped with 8192 "
+		    "bytes has %lld bytes, not 8192: grow it with ftruncate() "
+		    "first (touching a page past the end of a file raises "
+		    "SIGBUS)",
+		    (long long)st.st_size);
 	mem[8191] = 'z'; /* the last byte: SIGBUS if the file is too short */
-	ck_assert_int_eq(shmem_unmap(mem, 8192), 0);
+	TEST_ASSERT(shmem_unmap(mem, 8192) == 0, "shmem_unmap() failed: %s",
+		    ipc_errno_name(errno));
 
 	mem = shmem_file_map(path, 4096);
-	ck_assert_ptr_nonnull(mem);
-	ck_assert_int_eq(shmem_unmap(mem, 4096), 0);
-	ck_assert_int_eq(stat(path, &st), 0);
-	ck_assert_msg(st.st_size == 8192,
-		      "mapping the first 4096 bytes of an "
-		      "8192-byte file made it %lld bytes long: never shrink a "
-		      "file, only grow it",
-		      (long long)st.st_size);
+	TEST_ASSERT(mem != NULL,
+		    "shmem_file_map() of an existing file failed: %s",
+		    ipc_errno_name(errno));
+	TEST_ASSERT(shmem_unmap(mem, 4096) == 0, "shmem_unmap() failed: %s",
+		    ipc_errno_name(errno));
+	TEST_ASSERT(stat(path, &st) == 0, "the file %s is gone: %s", path,
+		    strerror(errno));
+	TEST_ASSERT(st.st_size == 8192,
+		    "mapping the first 4096 bytes of an "
+		    "8192-byte file made it %lld bytes long: never shrink a "
+		    "file, only grow it",
+		    (long long)st.st_size);
 	errno = 0;
-	ck_assert_msg(shmem_file_map(path, 0) == NULL && errno == EINVAL,
-		      "a mapping of 0 bytes must fail with EINVAL");
+	TEST_ASSERT(shmem_file_map(path, 0) == NULL && errno == EINVAL,
+		    "a mapping of 0 bytes must fail with EINVAL");
 }
 END_TEST
 
@@ -959,7 +1179,7 @@ expected_checksum(long items, size_t size)
 	unsigned char *item = malloc(size);
 	uint64_t sum = 0;
 
-	ck_assert_ptr_nonnull(item);
+	TEST_ASSERT(item != NULL, "grader: out of memory");
 	for (long i = 0; i < items; i++) {
 		make_item(item, size, (uint64_t)i);
 		sum = mix(sum, item);
@@ -976,22 +1196,39 @@ new_ring_run(size_t capacity, size_t item_size, long items)
 	ssize_t size = shmem_ring_size(capacity, item_size);
 	void *mem;
 
-	GRADE_IMPLEMENTED(size, "shmem_ring_size", 3);
-	ck_assert_msg(
-		size >= (ssize_t)(capacity * item_size),
-		"shmem_ring_size(%zu, %zu) = %zd: too small for %zu items "
-		"of %zu bytes",
-		capacity, item_size, size, capacity, item_size);
+	require_implemented(size, "shmem_ring_size", 3);
+	TEST_ASSERT(size >= (ssize_t)(capacity * item_size),
+		    "shmem_ring_size(%zu, %zu) = %zd: too small for %zu items "
+		    "of %zu bytes",
+		    capacity, item_size, size, capacity, item_size);
 	mem = guarded_alloc((size_t)size);
 	r->ring = shmem_ring_init(mem, (size_t)size, capacity, item_size);
-	GRADE_IMPLEMENTED(r->ring == NULL ? -1 : 0, "shmem_ring_init", 3);
-	ck_assert_msg(r->ring != NULL, "shmem_ring_init() failed: %s",
-		      ipc_errno_name(errno));
+	require_implemented(r->ring == NULL ? -1 : 0, "shmem_ring_init", 3);
+	TEST_ASSERT(r->ring != NULL, "shmem_ring_init() failed: %s",
+		    ipc_errno_name(errno));
+	made_ring(r->ring);
 	r->capacity = capacity;
 	r->item_size = item_size;
 	r->items = items;
 	r->bad_at = -1;
 	return r;
+}
+
+/**
+ * The test is done with @p ring and every helper is collected: destroy
+ * it. Its semaphores may be a System V set or named semaphores, which
+ * outlive every process unless shmem_ring_destroy() removes them.
+ */
+static void
+destroy_ring(struct shmem_ring *ring)
+{
+	int rc;
+
+	made_ring(NULL); /* from here on, what is left is the student's */
+	rc = shmem_ring_destroy(ring);
+	require_implemented(rc, "shmem_ring_destroy", 3);
+	TEST_ASSERT(rc == 0, "shmem_ring_destroy() failed: %s",
+		    ipc_errno_name(errno));
 }
 
 /** Fail with a message about a crashed helper, if it crashed. */
@@ -1001,20 +1238,19 @@ check_not_crashed(int status, const char *who, const struct ring_run *r)
 	if (!WIFSIGNALED(status))
 		return;
 	if (WTERMSIG(status) == SIGSEGV || WTERMSIG(status) == SIGBUS)
-		ck_abort_msg(
-			"the %s crashed (%s) in a ring of capacity %zu: it "
-			"touched memory past the end of the ring. The ring "
-			"may use only the shmem_ring_size() bytes; slot "
-			"number capacity is one past the last slot (wrap "
-			"the indices with %% capacity)",
-			who, describe(status), r->capacity);
+		TEST_ABORT("the %s crashed (%s) in a ring of capacity %zu: it "
+			   "touched memory past the end of the ring. The ring "
+			   "may use only the shmem_ring_size() bytes; slot "
+			   "number capacity is one past the last slot (wrap "
+			   "the indices with %% capacity)",
+			   who, describe(status), r->capacity);
 	if (WTERMSIG(status) == SIGFPE)
-		ck_abort_msg(
+		TEST_ABORT(
 			"the %s crashed with SIGFPE (a division by zero) in "
 			"a ring of capacity %zu: an off-by-one in the index "
 			"wrap, e.g. %% (capacity - 1)? Wrap with %% capacity",
 			who, r->capacity);
-	ck_abort_msg("the %s %s", who, describe(status));
+	TEST_ABORT("the %s %s", who, describe(status));
 }
 
 /** Fail, naming the bug, when the consumer took a wrong item. */
@@ -1024,16 +1260,15 @@ check_items(const struct ring_run *r)
 	if (r->bad_at < 0)
 		return;
 	if (r->bad_payload)
-		ck_abort_msg(
-			"item %ld arrived damaged (its number is right, its "
-			"other bytes are not): the consumer read a slot "
-			"the producer had not finished writing, or the "
-			"producer overwrote it too early. Synchronise: post "
-			"used_slots only after copying in, and free_slots "
-			"only after copying out",
-			r->bad_at);
+		TEST_ABORT("item %ld arrived damaged (its number is right, its "
+			   "other bytes are not): the consumer read a slot "
+			   "the producer had not finished writing, or the "
+			   "producer overwrote it too early. Synchronise: post "
+			   "used_slots only after copying in, and free_slots "
+			   "only after copying out",
+			   r->bad_at);
 	if (r->bad_seq < (uint64_t)r->bad_at)
-		ck_abort_msg(
+		TEST_ABORT(
 			"item %ld arrived as a copy of item %llu: a slot was "
 			"read twice or out of order (ring of capacity %zu). "
 			"Does get() wait on a semaphore before reading (no "
@@ -1041,19 +1276,18 @@ check_items(const struct ring_run *r)
 			"%% capacity?",
 			r->bad_at, (unsigned long long)r->bad_seq, r->capacity);
 	if (r->bad_seq > (uint64_t)r->bad_at && r->bad_seq < (uint64_t)r->items)
-		ck_abort_msg(
-			"items %ld to %llu were lost (item %llu came next): "
-			"the producer overwrote slots the consumer had not "
-			"read yet (ring of capacity %zu). Does put() wait "
-			"while the ring is full (no synchronisation?), and "
-			"do the indices wrap with %% capacity?",
-			r->bad_at, (unsigned long long)r->bad_seq - 1,
-			(unsigned long long)r->bad_seq, r->capacity);
-	ck_abort_msg("item %ld arrived as garbage (number %llu): get() read a "
-		     "slot nobody wrote. Is it synchronised with put() (wait "
-		     "on used_slots first), and do the indices wrap with "
-		     "%% capacity?",
-		     r->bad_at, (unsigned long long)r->bad_seq);
+		TEST_ABORT("items %ld to %llu were lost (item %llu came next): "
+			   "the producer overwrote slots the consumer had not "
+			   "read yet (ring of capacity %zu). Does put() wait "
+			   "while the ring is full (no synchronisation?), and "
+			   "do the indices wrap with %% capacity?",
+			   r->bad_at, (unsigned long long)r->bad_seq - 1,
+			   (unsigned long long)r->bad_seq, r->capacity);
+	TEST_ABORT("item %ld arrived as garbage (number %llu): get() read a "
+		   "slot nobody wrote. Is it synchronised with put() (wait "
+		   "on used_slots first), and do the indices wrap with "
+		   "%% capacity?",
+		   r->bad_at, (unsigned long long)r->bad_seq);
 }
 
 /** Check a helper's put/get failure, naming ENOSYS as "not implemented". */
@@ -1062,10 +1296,10 @@ check_call_errors(const struct ring_run *r)
 {
 	require_implemented_errno(r->put_err, "shmem_ring_put", 3);
 	require_implemented_errno(r->get_err, "shmem_ring_get", 3);
-	ck_assert_msg(r->put_err == 0, "shmem_ring_put() failed: %s",
-		      ipc_errno_name(r->put_err));
-	ck_assert_msg(r->get_err == 0, "shmem_ring_get() failed: %s",
-		      ipc_errno_name(r->get_err));
+	TEST_ASSERT(r->put_err == 0, "shmem_ring_put() failed: %s",
+		    ipc_errno_name(r->put_err));
+	TEST_ASSERT(r->get_err == 0, "shmem_ring_get() failed: %s",
+		    ipc_errno_name(r->get_err));
 }
 
 /** Wait until one of two processes exits; its pid, or 0 on timeout. */
@@ -1080,8 +1314,8 @@ wait_either(pid_t a, pid_t b, int *status, int timeout_ms)
 		if (pids[i] <= 0)
 			continue;
 		pfd[n].fd = (int)syscall(SYS_pidfd_open, pids[i], 0);
-		ck_assert_msg(pfd[n].fd != -1, "grader: pidfd_open: %s",
-			      strerror(errno));
+		TEST_ASSERT(pfd[n].fd != -1, "grader: pidfd_open: %s",
+			    strerror(errno));
 		pfd[n].events = POLLIN;
 		n++;
 	}
@@ -1092,7 +1326,7 @@ wait_either(pid_t a, pid_t b, int *status, int timeout_ms)
 			continue;
 		if (done == 0 && (pfd[j].revents & POLLIN)) {
 			done = pids[i];
-			*status = grade_join(done, 1000);
+			*status = join_helper(done, 1000);
 		}
 		close(pfd[j++].fd);
 	}
@@ -1106,26 +1340,26 @@ report_stuck(const struct ring_run *r, bool asleep, bool producer_alive)
 	check_call_errors(r);
 	check_items(r);
 	if (!asleep)
-		ck_abort_msg(
+		TEST_ABORT(
 			"no end in sight: %ld items put and %ld taken of %ld "
 			"after the time limit, with a ring of capacity %zu",
 			r->put, r->got, r->items, r->capacity);
 	if (!producer_alive)
-		ck_abort_msg(
+		TEST_ABORT(
 			"the producer put all %ld items and exited, but the "
 			"consumer sleeps after taking %ld: a wake-up was "
 			"lost. put() must sem_post(used_slots) once per item",
 			r->items, r->got);
-	ck_abort_msg("deadlock: the producer and the consumer both sleep, "
-		     "after %ld items put and %ld taken, with a ring of "
-		     "capacity %zu. %s",
-		     r->put, r->got, r->capacity,
-		     r->put - r->got < (long)r->capacity
-			     ? "The producer waits although the ring is not "
-			       "full: off by one? free_slots must start at "
-			       "capacity, and get() must post it once per item"
-			     : "The consumer waits although the ring is full: "
-			       "put() must post used_slots once per item");
+	TEST_ABORT("deadlock: the producer and the consumer both sleep, "
+		   "after %ld items put and %ld taken, with a ring of "
+		   "capacity %zu. %s",
+		   r->put, r->got, r->capacity,
+		   r->put - r->got < (long)r->capacity
+			   ? "The producer waits although the ring is not "
+			     "full: off by one? free_slots must start at "
+			     "capacity, and get() must post it once per item"
+			   : "The consumer waits although the ring is full: "
+			     "put() must post used_slots once per item");
 }
 
 /**
@@ -1136,7 +1370,7 @@ report_stuck(const struct ring_run *r, bool asleep, bool producer_alive)
 static void
 run_stream(struct ring_run *r, int limit_ms)
 {
-	pid_t prod = grade_spawn(produce, r), cons = grade_spawn(consume, r);
+	pid_t prod = spawn_helper(produce, r), cons = spawn_helper(consume, r);
 	uint64_t limit = ipc_now_ns() + (uint64_t)limit_ms * 1000000u;
 	long last_put = -1, last_got = -1;
 	int stuck = 0, status = 0;
@@ -1182,42 +1416,49 @@ run_stream(struct ring_run *r, int limit_ms)
 	}
 	check_call_errors(r);
 	check_items(r);
-	ck_assert_msg(r->got == r->items, "the consumer took %ld of %ld items",
-		      r->got, r->items);
-	ck_assert_msg(r->checksum == expected_checksum(r->items, r->item_size),
-		      "the checksum of the items taken is wrong");
+	TEST_ASSERT(r->got == r->items, "the consumer took %ld of %ld items",
+		    r->got, r->items);
+	TEST_ASSERT(r->checksum == expected_checksum(r->items, r->item_size),
+		    "the checksum of the items taken is wrong");
+	destroy_ring(r->ring);
 }
 
 START_TEST(test_ring_size_and_init_check_arguments)
 {
 	ssize_t size = shmem_ring_size(4, 16);
+	struct shmem_ring *ring;
 	void *mem;
 
-	GRADE_IMPLEMENTED(size, "shmem_ring_size", 3);
-	ck_assert_msg(size >= 64,
-		      "shmem_ring_size(4, 16) = %zd: less than the "
-		      "64 bytes 4 items of 16 bytes need",
-		      size);
+	require_implemented(size, "shmem_ring_size", 3);
+	TEST_ASSERT(size >= 64,
+		    "shmem_ring_size(4, 16) = %zd: less than the "
+		    "64 bytes 4 items of 16 bytes need",
+		    size);
 	errno = 0;
-	ck_assert_msg(shmem_ring_size(0, 16) == -1 && errno == EINVAL,
-		      "shmem_ring_size(0, 16) must fail with EINVAL");
+	TEST_ASSERT(shmem_ring_size(0, 16) == -1 && errno == EINVAL,
+		    "shmem_ring_size(0, 16) must fail with EINVAL");
 	errno = 0;
-	ck_assert_msg(shmem_ring_size(4, 0) == -1 && errno == EINVAL,
-		      "shmem_ring_size(4, 0) must fail with EINVAL");
+	TEST_ASSERT(shmem_ring_size(4, 0) == -1 && errno == EINVAL,
+		    "shmem_ring_size(4, 0) must fail with EINVAL");
 	errno = 0;
-	ck_assert_msg(shmem_ring_size(SIZE_MAX / 8, 16) == -1 &&
-			      errno == EOVERFLOW,
-		      "shmem_ring_size(SIZE_MAX / 8, 16) must fail with "
-		      "EOVERFLOW: check capacity * item_size for overflow");
+	TEST_ASSERT(shmem_ring_size(SIZE_MAX / 8, 16) == -1 &&
+			    errno == EOVERFLOW,
+		    "shmem_ring_size(SIZE_MAX / 8, 16) must fail with "
+		    "EOVERFLOW: check capacity * item_size for overflow");
 	mem = guarded_alloc((size_t)size);
 	errno = 0;
-	ck_assert_msg(shmem_ring_init(mem, (size_t)size - 1, 4, 16) == NULL &&
-			      errno == EINVAL,
-		      "shmem_ring_init() with one byte less than "
-		      "shmem_ring_size() must fail with EINVAL");
-	ck_assert_msg(shmem_ring_init(mem, (size_t)size, 4, 16) == mem,
-		      "shmem_ring_init() must return the ring at mem");
-	GRADE_IMPLEMENTED(shmem_ring_destroy(mem), "shmem_ring_destroy", 3);
+	ring = shmem_ring_init(mem, (size_t)size - 1, 4, 16);
+	if (ring != NULL)
+		made_ring(ring);
+	TEST_ASSERT(ring == NULL && errno == EINVAL,
+		    "shmem_ring_init() with one byte less than "
+		    "shmem_ring_size() must fail with EINVAL");
+	ring = shmem_ring_init(mem, (size_t)size, 4, 16);
+	if (ring != NULL)
+		made_ring(ring);
+	TEST_ASSERT(ring == mem, "shmem_ring_init() must return the ring at "
+				 "mem");
+	destroy_ring(ring);
 }
 END_TEST
 
@@ -1231,24 +1472,23 @@ START_TEST(test_ring_fifo_in_one_process)
 	for (int round = 0; round < 20; round++) {
 		for (int i = 0; i < 3; i++) {
 			make_item(item, sizeof(item), (uint64_t)next_in++);
-			GRADE_IMPLEMENTED(shmem_ring_put(r->ring, item),
-					  "shmem_ring_put", 3);
+			require_implemented(shmem_ring_put(r->ring, item),
+					    "shmem_ring_put", 3);
 		}
 		for (int i = 0; i < 3; i++) {
-			GRADE_IMPLEMENTED(shmem_ring_get(r->ring, item),
-					  "shmem_ring_get", 3);
+			require_implemented(shmem_ring_get(r->ring, item),
+					    "shmem_ring_get", 3);
 			make_item(want, sizeof(want), (uint64_t)next_out);
-			ck_assert_msg(
-				memcmp(item, want, sizeof(item)) == 0,
-				"item %ld came out wrong (a ring of 5 "
-				"slots, 3 in then 3 out): items must come "
-				"out in the order they went in, and head "
-				"and tail wrap with %% capacity",
-				next_out);
+			TEST_ASSERT(memcmp(item, want, sizeof(item)) == 0,
+				    "item %ld came out wrong (a ring of 5 "
+				    "slots, 3 in then 3 out): items must come "
+				    "out in the order they went in, and head "
+				    "and tail wrap with %% capacity",
+				    next_out);
 			next_out++;
 		}
 	}
-	ck_assert_int_eq(shmem_ring_destroy(r->ring), 0);
+	destroy_ring(r->ring);
 }
 END_TEST
 
@@ -1259,29 +1499,28 @@ START_TEST(test_ring_consumer_blocks_when_empty)
 	int status;
 	pid_t cons;
 
-	cons = grade_spawn(consume, r);
+	cons = spawn_helper(consume, r);
 	if (require_asleep(cons, "consumer", "shmem_ring_get") == EXITED) {
-		grade_join(cons, 1000);
+		join_helper(cons, 1000);
 		check_call_errors(r);
-		ck_abort_msg(
-			"shmem_ring_get() returned at once from an empty "
-			"ring (no synchronisation?): it must wait, asleep "
-			"in sem_wait on used_slots, until an item is there");
+		TEST_ABORT("shmem_ring_get() returned at once from an empty "
+			   "ring (no synchronisation?): it must wait, asleep "
+			   "in sem_wait on used_slots, until an item is there");
 	}
 	make_item(item, sizeof(item), 0);
-	GRADE_IMPLEMENTED(shmem_ring_put(r->ring, item), "shmem_ring_put", 3);
-	if (ipc_waitpid_timeout(cons, &status, 2000) == -1) {
-		stop_helper(cons);
-		ck_abort_msg(
+	require_implemented(shmem_ring_put(r->ring, item), "shmem_ring_put", 3);
+	if (!exits_within(cons, 2000))
+		TEST_ABORT(
 			"the consumer stayed asleep after put(): the wake-up "
-			"never reached the other process. The semaphores "
-			"must live in the shared memory and be made with "
-			"pshared = 1: sem_init(sem, 1, value)");
-	}
+			"never reached the other process. Semaphores in the "
+			"shared memory must be made with pshared = 1: "
+			"sem_init(sem, 1, value)");
+	status = join_helper(cons, 1000);
 	check_call_errors(r);
 	check_items(r);
-	ck_assert_msg(status == 0 && r->got == 1, "the consumer %s",
-		      describe(status));
+	TEST_ASSERT(status == 0 && r->got == 1, "the consumer %s",
+		    describe(status));
+	destroy_ring(r->ring);
 }
 END_TEST
 
@@ -1291,55 +1530,56 @@ check_holds_exactly(size_t capacity)
 {
 	struct ring_run *r = new_ring_run(capacity, 16, (long)capacity + 2);
 	unsigned char item[16], want[16];
-	pid_t prod = grade_spawn(produce, r);
+	pid_t prod = spawn_helper(produce, r);
 
 	if (require_asleep(prod, "producer", "shmem_ring_put") == EXITED) {
-		int status = grade_join(prod, 1000);
+		int status = join_helper(prod, 1000);
 		check_not_crashed(status, "producer", r);
 		check_call_errors(r);
-		ck_abort_msg(
+		TEST_ABORT(
 			"the producer put %ld items into a ring of capacity "
 			"%zu without ever waiting (no synchronisation?): "
 			"put() must block while the ring is full "
 			"(free_slots starts at capacity and put() waits on it)",
 			r->put, capacity);
 	}
-	ck_assert_msg(
-		r->put >= (long)capacity,
-		"a ring of capacity %zu took only %ld items before put() "
-		"blocked: off by one, it must hold exactly capacity items. "
-		"Does free_slots start at capacity (not capacity - 1)? "
-		"Telling full from empty with head == tail costs a slot",
-		capacity, r->put);
-	ck_assert_msg(
+	TEST_ASSERT(r->put >= (long)capacity,
+		    "a ring of capacity %zu took only %ld items before put() "
+		    "blocked: off by one, it must hold exactly capacity items. "
+		    "Does free_slots start at capacity (not capacity - 1)? "
+		    "Telling full from empty with head == tail costs a slot",
+		    capacity, r->put);
+	TEST_ASSERT(
 		r->put == (long)capacity,
 		"a ring of capacity %zu took %ld items before put() blocked: "
 		"off by one, the extra one overwrote an unread item. "
 		"free_slots must start at capacity, not more",
 		capacity, r->put);
 	/* Take one: the producer gets exactly one slot and blocks again. */
-	GRADE_IMPLEMENTED(shmem_ring_get(r->ring, item), "shmem_ring_get", 3);
+	require_implemented(shmem_ring_get(r->ring, item), "shmem_ring_get", 3);
 	make_item(want, sizeof(want), 0);
-	ck_assert_msg(memcmp(item, want, sizeof(item)) == 0,
-		      "the first item out of a ring of capacity %zu is not the "
-		      "first one put: was it overwritten? Wrap head and tail "
-		      "with %% capacity, so that each item has its own slot",
-		      capacity);
+	TEST_ASSERT(memcmp(item, want, sizeof(item)) == 0,
+		    "the first item out of a ring of capacity %zu is not the "
+		    "first one put: was it overwritten? Wrap head and tail "
+		    "with %% capacity, so that each item has its own slot",
+		    capacity);
 	if (require_asleep(prod, "producer", "shmem_ring_put") == ASLEEP)
-		ck_assert_msg(r->put == (long)capacity + 1,
-			      "after one get() the producer put %ld items in "
-			      "all, not %zu: get() must free exactly one slot",
-			      r->put, capacity + 1);
+		TEST_ASSERT(r->put == (long)capacity + 1,
+			    "after one get() the producer put %ld items in "
+			    "all, not %zu: get() must free exactly one slot",
+			    r->put, capacity + 1);
 	for (long i = 1; i < (long)capacity + 2; i++) {
-		ck_assert_int_eq(shmem_ring_get(r->ring, item), 0);
+		TEST_ASSERT(shmem_ring_get(r->ring, item) == 0,
+			    "shmem_ring_get() failed: %s",
+			    ipc_errno_name(errno));
 		make_item(want, sizeof(want), (uint64_t)i);
-		ck_assert_msg(
-			memcmp(item, want, sizeof(item)) == 0,
-			"item %ld came out wrong (a ring of capacity %zu): "
-			"wrap head and tail with %% capacity",
-			i, capacity);
+		TEST_ASSERT(memcmp(item, want, sizeof(item)) == 0,
+			    "item %ld came out wrong (a ring of capacity %zu): "
+			    "wrap head and tail with %% capacity",
+			    i, capacity);
 	}
-	ck_assert_msg(grade_join(prod, 2000) == 0, "the producer failed");
+	TEST_ASSERT(join_helper(prod, 2000) == 0, "the producer failed");
+	destroy_ring(r->ring);
 }
 
 START_TEST(test_ring_producer_blocks_when_full)
@@ -1488,31 +1728,32 @@ START_TEST(test_ring_put_publishes_after_copy)
 
 	r->item_at = item_across_pages();
 	make_item(r->item_at, 16, 0);
-	cons = grade_spawn(consume, r);
+	cons = spawn_helper(consume, r);
 	if (require_asleep(cons, "consumer", "shmem_ring_get") == EXITED) {
-		grade_join(cons, 1000);
+		join_helper(cons, 1000);
 		check_call_errors(r);
-		ck_abort_msg("shmem_ring_get() returned from an empty ring");
+		TEST_ABORT("shmem_ring_get() returned from an empty ring");
 	}
 	r->peer = cons;
 	r->peer_count = &r->got;
-	prod = grade_spawn(produce_paused, r);
-	status = grade_join(prod, 3000);
+	prod = spawn_helper(produce_paused, r);
+	status = join_helper(prod, 3000);
 	check_not_crashed(status, "producer", r);
 	check_call_errors(r);
 	if (r->moved) {
 		stop_helper(cons);
-		ck_abort_msg(
+		TEST_ABORT(
 			"shmem_ring_put() let the consumer take the item while "
 			"it was still copying it in: the consumer read a "
 			"half-written slot. Copy the item into the slot "
 			"first, then sem_post(used_slots) to publish it");
 	}
-	ck_assert_msg(r->paused, "grader: the copy was never paused");
-	status = grade_join(cons, 3000);
+	TEST_ASSERT(r->paused, "grader: the copy was never paused");
+	status = join_helper(cons, 3000);
 	check_call_errors(r);
 	check_items(r);
-	ck_assert_msg(status == 0, "the consumer %s", describe(status));
+	TEST_ASSERT(status == 0, "the consumer %s", describe(status));
+	destroy_ring(r->ring);
 }
 END_TEST
 
@@ -1523,37 +1764,39 @@ START_TEST(test_ring_get_frees_slot_after_copy)
 	pid_t prod, cons;
 	int status;
 
-	prod = grade_spawn(produce, r); /* item 0 fits, item 1 waits */
+	prod = spawn_helper(produce, r); /* item 0 fits, item 1 waits */
 	if (require_asleep(prod, "producer", "shmem_ring_put") == EXITED) {
-		check_not_crashed(grade_join(prod, 1000), "producer", r);
+		check_not_crashed(join_helper(prod, 1000), "producer", r);
 		check_call_errors(r);
-		ck_abort_msg(
+		TEST_ABORT(
 			"the producer put 2 items into a ring of 1 slot "
 			"without waiting: put() must block while it is full");
 	}
 	r->item_at = item_across_pages();
 	r->peer = prod;
 	r->peer_count = &r->put;
-	cons = grade_spawn(consume_paused, r);
-	status = grade_join(cons, 3000);
+	cons = spawn_helper(consume_paused, r);
+	status = join_helper(cons, 3000);
 	check_not_crashed(status, "consumer", r);
 	check_call_errors(r);
 	if (r->moved) {
 		stop_helper(prod);
-		ck_abort_msg(
-			"shmem_ring_get() freed the slot while it was still "
-			"copying the item out: the producer overwrote it "
-			"mid-read. Copy the item out of the slot first, "
-			"then sem_post(free_slots)");
+		TEST_ABORT("shmem_ring_get() freed the slot while it was still "
+			   "copying the item out: the producer overwrote it "
+			   "mid-read. Copy the item out of the slot first, "
+			   "then sem_post(free_slots)");
 	}
-	ck_assert_msg(r->paused, "grader: the copy was never paused");
-	ck_assert_msg(r->bad_seq == 0, "get() returned item %llu, not item 0",
-		      (unsigned long long)r->bad_seq);
-	ck_assert_int_eq(shmem_ring_get(r->ring, item), 0);
+	TEST_ASSERT(r->paused, "grader: the copy was never paused");
+	TEST_ASSERT(r->bad_seq == 0, "get() returned item %llu, not item 0",
+		    (unsigned long long)r->bad_seq);
+	TEST_ASSERT(shmem_ring_get(r->ring, item) == 0,
+		    "shmem_ring_get() failed: %s", ipc_errno_name(errno));
 	make_item(want, sizeof(want), 1);
-	ck_assert_msg(memcmp(item, want, sizeof(item)) == 0,
-		      "the second item came out wrong");
-	ck_assert_int_eq(grade_join(prod, 3000), 0);
+	TEST_ASSERT(memcmp(item, want, sizeof(item)) == 0,
+		    "the second item came out wrong");
+	status = join_helper(prod, 3000);
+	TEST_ASSERT(status == 0, "the producer %s", describe(status));
+	destroy_ring(r->ring);
 }
 END_TEST
 
@@ -1591,11 +1834,11 @@ START_TEST(test_ring_get_survives_signals)
 	int status;
 	pid_t cons;
 
-	cons = grade_spawn(consume_with_handler, r);
+	cons = spawn_helper(consume_with_handler, r);
 	if (require_asleep(cons, "consumer", "shmem_ring_get") == EXITED) {
-		grade_join(cons, 1000);
+		join_helper(cons, 1000);
 		check_call_errors(r);
-		ck_abort_msg("shmem_ring_get() returned from an empty ring");
+		TEST_ABORT("shmem_ring_get() returned from an empty ring");
 	}
 	kill(cons, SIGUSR1);
 	/* Wait until the handler ran and the consumer is asleep again, or
@@ -1607,17 +1850,17 @@ START_TEST(test_ring_get_survives_signals)
 	} while (!(r->moved == 1 && v.state == 'S') && v.state != 'Z' &&
 		 ipc_now_ns() < limit);
 	make_item(item, sizeof(item), 0);
-	GRADE_IMPLEMENTED(shmem_ring_put(r->ring, item), "shmem_ring_put", 3);
-	status = grade_join(cons, 3000);
+	require_implemented(shmem_ring_put(r->ring, item), "shmem_ring_put", 3);
+	status = join_helper(cons, 3000);
 	if (r->get_err == EINTR)
-		ck_abort_msg(
-			"shmem_ring_get() failed with EINTR when a signal "
-			"handler ran while it waited: sem_wait() returns -1 "
-			"with EINTR then; wait again");
+		TEST_ABORT("shmem_ring_get() failed with EINTR when a signal "
+			   "handler ran while it waited: sem_wait() returns -1 "
+			   "with EINTR then; wait again");
 	check_call_errors(r);
 	check_items(r);
-	ck_assert_msg(status == 0 && r->got == 1, "the consumer %s",
-		      describe(status));
+	TEST_ASSERT(status == 0 && r->got == 1, "the consumer %s",
+		    describe(status));
+	destroy_ring(r->ring);
 }
 END_TEST
 
@@ -1665,20 +1908,21 @@ run_adders(struct add_run *a, int procs)
 {
 	pid_t pids[8];
 
-	ck_assert_int_eq(pipe2(a->gun, O_CLOEXEC), 0);
+	TEST_ASSERT(pipe2(a->gun, O_CLOEXEC) == 0, "grader: pipe2: %s",
+		    strerror(errno));
 	for (int i = 0; i < procs; i++)
-		pids[i] = grade_spawn(adder, a);
+		pids[i] = spawn_helper(adder, a);
 	close(a->gun[0]);
 	close(a->gun[1]); /* the start: every adder's read() returns 0 */
 	for (int i = 0; i < procs; i++) {
-		int status = grade_join(pids[i], 10000);
+		int status = join_helper(pids[i], 10000);
 		require_implemented_errno(a->err,
 					  a->synced
 						  ? "shmem_counter_add"
 						  : "shmem_counter_add_unsync",
 					  4);
-		ck_assert_msg(status == 0, "an adding process %s (%s)",
-			      describe(status), ipc_errno_name(a->err));
+		TEST_ASSERT(status == 0, "an adding process %s (%s)",
+			    describe(status), ipc_errno_name(a->err));
 	}
 }
 
@@ -1688,11 +1932,25 @@ new_add_run(void)
 {
 	struct add_run *a = shared_alloc(sizeof(*a));
 
-	GRADE_IMPLEMENTED(shmem_counter_init(&a->counter), "shmem_counter_init",
-			  4);
-	ck_assert_msg(a->counter.value == 0, "shmem_counter_init() must set "
-					     "the value to 0");
+	require_implemented(shmem_counter_init(&a->counter),
+			    "shmem_counter_init", 4);
+	made_counter(&a->counter);
+	TEST_ASSERT(a->counter.value == 0, "shmem_counter_init() must set "
+					   "the value to 0");
 	return a;
+}
+
+/** The test is done with @p counter (every adder collected): destroy it. */
+static void
+destroy_counter(struct shmem_counter *counter)
+{
+	int rc;
+
+	made_counter(NULL); /* from here on, what is left is the student's */
+	rc = shmem_counter_destroy(counter);
+	require_implemented(rc, "shmem_counter_destroy", 4);
+	TEST_ASSERT(rc == 0, "shmem_counter_destroy() failed: %s",
+		    ipc_errno_name(errno));
 }
 
 START_TEST(test_counter_counts_in_one_process)
@@ -1700,31 +1958,32 @@ START_TEST(test_counter_counts_in_one_process)
 	struct add_run *a = shared_alloc(sizeof(*a));
 
 	a->counter.value = 99; /* init must reset it */
-	GRADE_IMPLEMENTED(shmem_counter_init(&a->counter), "shmem_counter_init",
-			  4);
-	ck_assert_msg(a->counter.value == 0,
-		      "shmem_counter_init() must set "
-		      "the value to 0, it is %ld",
-		      a->counter.value);
-	GRADE_IMPLEMENTED(shmem_counter_add(&a->counter, 1000),
-			  "shmem_counter_add", 4);
-	GRADE_IMPLEMENTED(shmem_counter_add_unsync(&a->counter, 234),
-			  "shmem_counter_add_unsync", 4);
-	ck_assert_msg(a->counter.value == 1234,
-		      "add(1000) then "
-		      "add_unsync(234) gave %ld, not 1234",
-		      a->counter.value);
+	require_implemented(shmem_counter_init(&a->counter),
+			    "shmem_counter_init", 4);
+	made_counter(&a->counter);
+	TEST_ASSERT(a->counter.value == 0,
+		    "shmem_counter_init() must set "
+		    "the value to 0, it is %ld",
+		    a->counter.value);
+	require_implemented(shmem_counter_add(&a->counter, 1000),
+			    "shmem_counter_add", 4);
+	require_implemented(shmem_counter_add_unsync(&a->counter, 234),
+			    "shmem_counter_add_unsync", 4);
+	TEST_ASSERT(a->counter.value == 1234,
+		    "add(1000) then "
+		    "add_unsync(234) gave %ld, not 1234",
+		    a->counter.value);
 	errno = 0;
-	ck_assert_msg(shmem_counter_add(&a->counter, -1) == -1 &&
-			      errno == EINVAL,
-		      "shmem_counter_add(counter, -1) must fail with EINVAL");
-	ck_assert_int_eq(shmem_counter_add(&a->counter, 0), 0);
-	ck_assert_msg(sem_trywait(&a->counter.lock) == 0,
-		      "after shmem_counter_add() the semaphore is not free: "
-		      "post it after every increment");
+	TEST_ASSERT(shmem_counter_add(&a->counter, -1) == -1 && errno == EINVAL,
+		    "shmem_counter_add(counter, -1) must fail with EINVAL");
+	TEST_ASSERT(
+		shmem_counter_add(&a->counter, 0) == 0,
+		"shmem_counter_add(counter, 0) must succeed and add nothing");
+	TEST_ASSERT(sem_trywait(&a->counter.lock) == 0,
+		    "after shmem_counter_add() the semaphore is not free: "
+		    "post it after every increment");
 	sem_post(&a->counter.lock);
-	GRADE_IMPLEMENTED(shmem_counter_destroy(&a->counter),
-			  "shmem_counter_destroy", 4);
+	destroy_counter(&a->counter);
 }
 END_TEST
 
@@ -1738,11 +1997,11 @@ START_TEST(test_counter_unsync_race_is_possible)
 	a->times = 250000;
 	a->synced = false;
 	run_adders(a, 4);
-	ck_assert_msg(a->counter.value > 0 && a->counter.value <= total,
-		      "4 processes adding 250000 each without a lock gave %ld: "
-		      "lost updates make it smaller than %ld, never larger",
-		      a->counter.value, total);
-	ck_assert_int_eq(shmem_counter_destroy(&a->counter), 0);
+	TEST_ASSERT(a->counter.value > 0 && a->counter.value <= total,
+		    "4 processes adding 250000 each without a lock gave %ld: "
+		    "lost updates make it smaller than %ld, never larger",
+		    a->counter.value, total);
+	destroy_counter(&a->counter);
 }
 END_TEST
 
@@ -1754,15 +2013,14 @@ START_TEST(test_counter_synchronised_is_exact)
 	a->times = 100000;
 	a->synced = true;
 	run_adders(a, 4);
-	ck_assert_msg(
-		a->counter.value == total,
-		"4 processes adding 100000 each under the semaphore gave "
-		"%ld, not %ld: %ld updates were lost. No synchronisation: "
-		"two processes read the same value and both stored "
-		"value + 1. Hold the semaphore (sem_wait ... sem_post) "
-		"around every counter->value++",
-		a->counter.value, total, total - a->counter.value);
-	ck_assert_int_eq(shmem_counter_destroy(&a->counter), 0);
+	TEST_ASSERT(a->counter.value == total,
+		    "4 processes adding 100000 each under the semaphore gave "
+		    "%ld, not %ld: %ld updates were lost. No synchronisation: "
+		    "two processes read the same value and both stored "
+		    "value + 1. Hold the semaphore (sem_wait ... sem_post) "
+		    "around every counter->value++",
+		    a->counter.value, total, total - a->counter.value);
+	destroy_counter(&a->counter);
 }
 END_TEST
 
@@ -1772,42 +2030,41 @@ START_TEST(test_counter_lock_works_across_processes)
 	int status;
 	pid_t pid;
 
-	ck_assert_int_eq(pipe2(a->gun, O_CLOEXEC), 0);
+	TEST_ASSERT(pipe2(a->gun, O_CLOEXEC) == 0, "grader: pipe2: %s",
+		    strerror(errno));
 	close(a->gun[1]);
 	a->gun[1] = -1;
 	a->times = 1;
 	a->synced = true;
 	/* The test holds the lock: the adder must wait for it, asleep. */
-	ck_assert_msg(sem_trywait(&a->counter.lock) == 0,
-		      "the counter's semaphore must start at 1 (unlocked): "
-		      "sem_init(&counter->lock, 1, 1)");
-	pid = grade_spawn(adder, a);
+	TEST_ASSERT(sem_trywait(&a->counter.lock) == 0,
+		    "the counter's semaphore must start at 1 (unlocked): "
+		    "sem_init(&counter->lock, 1, 1)");
+	pid = spawn_helper(adder, a);
 	close(a->gun[0]);
 	if (require_asleep(pid, "adding process", "shmem_counter_add") ==
 	    EXITED) {
-		status = grade_join(pid, 1000);
+		status = join_helper(pid, 1000);
 		require_implemented_errno(a->err, "shmem_counter_add", 4);
-		ck_abort_msg("shmem_counter_add() did not wait while another "
-			     "process held the semaphore (%s, value %ld): no "
-			     "synchronisation. sem_wait() on counter->lock "
-			     "before every increment",
-			     describe(status), a->counter.value);
+		TEST_ABORT("shmem_counter_add() did not wait while another "
+			   "process held the semaphore (%s, value %ld): no "
+			   "synchronisation. sem_wait() on counter->lock "
+			   "before every increment",
+			   describe(status), a->counter.value);
 	}
-	ck_assert_msg(a->counter.value == 0, "the counter changed while "
-					     "another process held the lock");
+	TEST_ASSERT(a->counter.value == 0, "the counter changed while "
+					   "another process held the lock");
 	sem_post(&a->counter.lock);
-	if (ipc_waitpid_timeout(pid, &status, 2000) == -1) {
-		stop_helper(pid);
-		ck_abort_msg(
-			"the adding process stayed asleep after the lock "
-			"was released: the wake-up never crossed processes. "
-			"Make the semaphore with pshared = 1: "
-			"sem_init(&counter->lock, 1, 1)");
-	}
-	ck_assert_msg(status == 0 && a->counter.value == 1,
-		      "the adding process %s, value %ld", describe(status),
-		      a->counter.value);
-	ck_assert_int_eq(shmem_counter_destroy(&a->counter), 0);
+	if (!exits_within(pid, 2000))
+		TEST_ABORT("the adding process stayed asleep after the lock "
+			   "was released: the wake-up never crossed processes. "
+			   "Make the semaphore with pshared = 1: "
+			   "sem_init(&counter->lock, 1, 1)");
+	status = join_helper(pid, 1000);
+	TEST_ASSERT(status == 0 && a->counter.value == 1,
+		    "the adding process %s, value %ld", describe(status),
+		    a->counter.value);
+	destroy_counter(&a->counter);
 }
 END_TEST
 
