@@ -64,3 +64,20 @@ else
 	echo "!! namespaces                         not available: the grader falls back to" \
 	     "snapshot mode (run one grader at a time)"
 fi
+if [ "$(cat /sys/kernel/security/lsm 2>/dev/null)" != "" ] &&
+   ! grep -qw landlock /sys/kernel/security/lsm; then
+	echo "!! Landlock                           not enabled: in snapshot mode the" \
+	     "code under test can write to the project and read solutions/"
+elif [ "$(stat -f -c %T /dev/mqueue 2>/dev/null)" != mqueue ]; then
+	echo "!! Landlock                           needs /dev/mqueue mounted to confine" \
+	     "tests in snapshot mode (mount -t mqueue none /dev/mqueue)"
+else
+	echo "   Landlock                           tests see the project read-only, solutions/ hidden"
+fi
+nproc_now=$(ps -u "$(id -u)" --no-headers 2>/dev/null | wc -l)
+if [ "$(id -u)" != 0 ] && [ "$nproc_now" -gt $(( $(ulimit -u 2>/dev/null | sed 's/unlimited/1000000/') - 300 )) ]; then
+	echo "!! processes                          you run $nproc_now of your $(ulimit -u) allowed:" \
+	     "tests that fork may fail (the grader allows 256 more per test)"
+else
+	echo "   processes                          you run $nproc_now (a test may start 256 more)"
+fi

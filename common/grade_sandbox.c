@@ -544,11 +544,41 @@ can_run_unprivileged(const struct driver_options *opt, const char *grader)
 	return stat(grader, &st) == 0 && (st.st_mode & S_IXOTH);
 }
 
+/** Processes a test may start: a fork loop stops here. */
+#define TEST_PROCESSES 256
+
+/**
+ * How many processes the real user @p uid runs now. RLIMIT_NPROC counts
+ * all of them, not only the test's: a test run as the grading user (no
+ * uid of its own) gets TEST_PROCESSES more than this, or a user who already
+ * runs 300 processes would see every fork() of a correct lab fail.
+ */
+static long
+processes_of(uid_t uid)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	long count = 0;
+
+	while (proc != NULL && (e = readdir(proc)) != NULL) {
+		struct stat st;
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		if (fstatat(dirfd(proc), e->d_name, &st, 0) == 0 &&
+		    st.st_uid == uid)
+			count++;
+	}
+	if (proc != NULL)
+		closedir(proc);
+	return count;
+}
+
 /** Limits that stop fork loops, runaway output, memory and CPU hogs. */
 static void
-set_limits(const struct driver_options *opt, double timeout_s)
+set_limits(const struct driver_options *opt, double timeout_s, bool own_uid)
 {
-	struct rlimit nproc = { 256, 256 };
+	rlim_t procs = TEST_PROCESSES + (own_uid ? 0 : processes_of(getuid()));
+	struct rlimit nproc = { procs, procs };
 	struct rlimit fsize = { 256u << 20, 256u << 20 };
 	struct rlimit as = { 4ul << 30, 4ul << 30 };
 	struct rlimit core = { 0, 0 };
@@ -714,7 +744,7 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	fd = open("/dev/null", O_RDONLY);
 	dup2(fd, STDIN_FILENO);
 	close(fd);
-	set_limits(opt, test->timeout_s * opt->timeout_scale);
+	set_limits(opt, test->timeout_s * opt->timeout_scale, unprivileged);
 	if (unprivileged && drop_privileges(opt, test_dir) == -1)
 		_exit(125);
 	if (confine_filesystem(opt, test_dir, mqueue_mount()) == -1 &&
