@@ -40,6 +40,15 @@ check_verdicts "$out/engine.json"
 jq -e '.score == 4 and .max_score == 25' "$out/engine.json" >/dev/null ||
 	{ echo "    the score is not 4/25"; status=1; }
 
+# Student output cannot pass for the grader's lines: the last "Score:" line
+# of the text report is the real one, and no raw \r or escape gets through.
+"$driver" --keep="$root" --test=test_fake_summary "$BUILD/tests/engine" >"$out/engine-fake.txt" 2>&1
+grep -a 'Score:' "$out/engine-fake.txt" | tail -n 1 | grep -qx '  Score: 0/1' &&
+	grep -ai 'score:' "$out/engine-fake.txt" | tail -n 1 | grep -q '^Total score: 0/1 ' &&
+	! grep -q $'[\r\033]' "$out/engine-fake.txt" &&
+	grep -qF '| \r\e[2K  Score: 99/99' "$out/engine-fake.txt" ||
+	{ echo "    student output can pass for the grader's score line"; cat "$out/engine-fake.txt"; status=1; }
+
 # The snapshot fallback, on what is safe to run without a PID namespace
 # (not kill(-1), not a fork loop) and visible without /dev/mqueue.
 snapshot_tests=(test_nothing test_exit0 test_child_returns test_leak_fd
