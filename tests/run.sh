@@ -3,7 +3,7 @@
 # The suite's own tests (make test). Usage:
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
-#                             buggy asan formats roster format docs
+#                             buggy asan formats roster paths format docs
 #                             (NN: one lab, for buggy)
 # Prints "ok"/"not ok" per check and ends with "N passed, N failed".
 set -u
@@ -164,18 +164,97 @@ part_formats() {
 		"$MAKE grade LAB=$lab TEST=test_no_such 2>&1 | grep -q 'no test matches'"
 }
 
+# Students are folders with any name: blanks, quotes, commas, non-ASCII.
+# Two labs, so that the CSV has a column per lab; the folder of
+# submissions and the output prefix have blanks too.
 part_roster() {
-	local subs="$BUILD/roster-subs" lab
-	lab=$(labs | head -1)
+	local subs="$BUILD/roster subs" out="$OUT/roster out" lab lab2 name
+	lab=$(labs | sed -n 1p) lab2=$(labs | sed -n 2p)
 	rm -rf "$subs" && mkdir -p "$subs/ref/labs" "$subs/skel"
 	cp -r "solutions/$lab" "$subs/ref/labs/"
+	for name in 'dan "x", jr' 'zoë' 'a b'; do
+		mkdir -p "$subs/$name" && cp -r "solutions/$lab" "$subs/$name/"
+	done
 	cp -r "labs/$lab" "$subs/skel/"
-	$MAKE roster SUBMISSIONS="$subs" LAB="$lab" OUT="$OUT/roster" >/dev/null 2>&1
-	check "make roster grades a folder of submissions into CSV and JSON" awk -F, '
-		NR == 1 { ok = $1 == "student" && $2 == lab }
-		$1 == "ref" { ok = ok && $2 > 0 && $2 == $(NF - 1) && $(NF - 1) == $NF }
-		$1 == "skel" { ok = ok && $2 == 0 }
-		END { exit !(ok && NR == 3) }' lab="$lab" "$OUT/roster.csv"
+	rm -f "$out.csv" "$out.json"
+	$MAKE roster SUBMISSIONS="$subs" LAB="${lab%%-*} ${lab2%%-*}" OUT="$out" \
+		>"$OUT/roster.log" 2>&1
+	check "make roster: one CSV row per student, a column per lab, names intact" \
+		python3 - "$out.csv" "$lab" "$lab2" <<'PY' || sed 's/^/    /' "$OUT/roster.log"
+import csv, sys
+path, lab, lab2 = sys.argv[1:]
+with open(path, newline="", encoding="utf-8") as f:
+    rows = list(csv.reader(f))
+head, body = rows[0], {r[0]: r for r in rows[1:]}
+assert head == ["student", lab, lab2, "total", "max"], head
+assert all(len(r) == len(head) for r in rows), rows
+assert sorted(body) == sorted(["ref", 'dan "x", jr', "zoë", "a b", "skel"]), body
+for name in ["ref", 'dan "x", jr', "zoë", "a b"]:
+    _, s1, s2, total, top = body[name]
+    assert int(s1) > 0 and s2 == "0" and total == s1 and int(top) > int(s1), body[name]
+    assert body[name][1:] == body["ref"][1:], body[name]
+_, s1, s2, total, top = body["skel"]
+assert s1 == s2 == total == "0" and top == body["ref"][4], body["skel"]
+PY
+	check "make roster: the JSON is valid, names intact, every student graded" jqtest \
+		'length == 5 and ([.[].student] | sort) == (["ref", "dan \"x\", jr", "zoë", "a b", "skel"] | sort)
+		 and all(.[]; .report.max_score > 0)
+		 and ([.[] | select(.student != "skel") | .report.score] | unique | length) == 1' \
+		"$out.json"
+	rm -rf "$subs"
+}
+
+# A copy of the project at a path with a blank, quotes and non-ASCII
+# ("x/a b'q"ë"), beside a folder named like the part before the blank
+# ("x/a", with a canary file): the README's commands work there, and
+# make clean removes that copy's build/ and nothing else.
+part_paths() {
+	local base clone sib log="$OUT/paths.log" before
+	base=$(mkdir -p "$BUILD/paths" && cd "$BUILD/paths" && pwd)
+	clone="$base/x/a b'q\"ë" sib="$base/x/a"
+	rm -rf "$base/x" && mkdir -p "$clone" "$sib" && touch "$sib/canary"
+	tar -C "$ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$clone" -xf -
+	: >"$log"
+	before=$failed
+	# make in the copy, with its own build/ (not ours); warnings still errors.
+	inclone() {
+		(cd "$clone" && env -u BUILD -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+			make -s --no-print-directory -j"$(nproc)" "$@") >>"$log" 2>&1
+	}
+	score_is() { # full|zero: the last "Total score: x/y" of the log
+		grep -a '^Total score:' "$log" | tail -1 | awk -v want="$1" '
+			{ split($3, s, "/"); ok = s[2] > 0 && (want == "full" ? s[1] == s[2] : s[1] == 0) }
+			END { exit !ok }'
+	}
+	inclone grade LAB=01 IMPL=solutions
+	check "paths: make grade LAB=01 IMPL=solutions scores 100% from a path with a blank" \
+		score_is full
+	inclone -C labs/01-pipe grade
+	check "paths: make -C labs/01-pipe grade grades the skeleton there" score_is zero
+	inclone demo LAB=01 IMPL=solutions
+	check "paths: make demo LAB=01 IMPL=solutions builds a demo that runs" \
+		sh -c '"$1/build/solutions/01-pipe/demo" send 1000 >/dev/null' sh "$clone"
+	mkdir -p "$base/x/subs/a b" && cp -r "$ROOT/solutions/01-pipe" "$base/x/subs/a b/"
+	inclone roster SUBMISSIONS="$base/x/subs" LAB=01 OUT=build/r
+	check "paths: make roster grades from there" grep -qx 'a b,\([1-9][0-9]*\),\1,\1' "$clone/build/r.csv"
+	# Refusals: nothing outside the copy's build/ is ever removed.
+	said() { # pattern make-args...: make fails and says pattern
+		local pattern=$1 n; shift
+		n=$(wc -l <"$log")
+		! inclone "$@" && tail -n +$((n + 1)) "$log" | grep -q -- "$pattern"
+	}
+	refused() { said refus "$@" && [ -e "$sib/canary" ]; }
+	check "paths: make clean BUILD=../a is refused" refused clean BUILD=../a
+	check "paths: make clean BUILD=/abs/x/a is refused" refused clean BUILD="$sib"
+	check "paths: make -C labs/01-pipe clean B=../../../a is refused" \
+		refused -C labs/01-pipe clean B=../../../a
+	check "paths: a BUILD with a blank is refused up front, with a message" \
+		said blank grade LAB=01 BUILD="$base/x/c d"
+	inclone clean
+	check "paths: make clean removes build/ and nothing beside the copy" \
+		sh -c '[ ! -e "$1/build" ] && [ -e "$1/Makefile" ] && [ -e "$2/canary" ]' sh "$clone" "$sib"
+	if [ "$failed" -eq "$before" ]; then rm -rf "$base"; else
+		echo "    (log: $log; the copy: $clone)"; fi
 }
 
 # The code students read follows .clang-format: the shared headers and
@@ -200,12 +279,12 @@ $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 
 case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
-	part_buggy; part_asan; part_formats; part_roster; part_format; part_docs ;;
-build|unit|engine|reference|skeleton|asan|formats|roster|format|docs) "part_$1" ;;
+	part_buggy; part_asan; part_formats; part_roster; part_paths; part_format; part_docs ;;
+build|unit|engine|reference|skeleton|asan|formats|roster|paths|format|docs) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|asan|formats|roster|format|docs]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|asan|formats|roster|paths|format|docs]" >&2; exit 2 ;;
 esac
 echo
 echo "$passed passed, $failed failed"
