@@ -10,7 +10,10 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 # A build tree of its own, with warnings as errors for everything built.
-export BUILD="$ROOT/build/test" WERROR=1
+# BUILD is relative to the project root (the project's own path may hold
+# blanks, which make cannot use: see common/config.mk); this script runs
+# from the root, a lab's make from two levels down (in_lab).
+export BUILD=build/test WERROR=1
 MAKE="make -s --no-print-directory -j$(nproc)"
 DRIVER="$BUILD/common/ipcgrade"
 OUT="$BUILD/results"
@@ -24,6 +27,7 @@ check() { # check "description" command...
 }
 jqtest() { jq -e "$@" >/dev/null 2>&1; }
 labs() { (cd labs && ls -d [0-9][0-9]-* 2>/dev/null); }
+in_lab() { echo "../../$1"; } # a path under the root, seen from labs/NN-topic
 
 # Grade with the driver and write JSON to $OUT/$1.json (name) for jq.
 grade_json() { # name impl [make args...]
@@ -43,7 +47,7 @@ part_build() {
 }
 
 part_unit() {
-	$MAKE -C tests/unit "$BUILD/unit/test_common" || { not_ok "unit tests build"; return; }
+	$MAKE -C tests/unit unit || { not_ok "unit tests build"; return; }
 	check "common library unit tests" "$BUILD/unit/test_common"
 }
 
@@ -89,8 +93,8 @@ run_variant() { # lab patch
 	fi
 	# Only the patched file is compiled: the grader's objects are the
 	# reference build's (part_buggy builds them first).
-	$MAKE -C "labs/$lab" LAB="$lab" IMPL_DIR="$src" B="$dir/build" \
-		GRADE_B="$BUILD/solutions/$lab" grade-build >"$dir.build.log" 2>&1
+	$MAKE -C "labs/$lab" LAB="$lab" IMPL_DIR="$(in_lab "$src")" B="$(in_lab "$dir/build")" \
+		GRADE_B="$(in_lab "$BUILD/solutions/$lab")" grade-build >"$dir.build.log" 2>&1
 	"$DRIVER" --keep="$ROOT" --format=json --test="$expect" "$dir/build" \
 		>"$dir.json" 2>"$dir.err"
 	if jq -e --arg names "$expect" --arg msg "$message" '
