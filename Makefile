@@ -45,7 +45,7 @@ grade: common
 	@$(if $(SELECTED),:,$(NO_LAB))
 	@dirs=""; for lab in $(SELECTED); do \
 		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) grade-build || exit 1; \
-		dirs="$$dirs $(BUILD)/$(IMPL)$(VARIANT)/$$lab"; \
+		dirs="$$dirs $(BUILD_DIR)/$(IMPL)$(VARIANT)/$$lab"; \
 	done; $(DRIVER) $(GRADE_FLAGS) $$dirs
 
 demo: common
@@ -61,9 +61,9 @@ deps-test:
 	@$(ROOT)/common/install-deps.sh test
 
 docs: deps-docs
-	@mkdir -p $(BUILD)/docs
-	@cd docs && IPCLAB_DOCS_OUT=$(if $(filter /%,$(BUILD)),,../)$(BUILD)/docs doxygen Doxyfile
-	@echo "docs: $(BUILD)/docs/html/index.html"
+	@mkdir -p $(BUILD_DIR)/docs
+	@cd docs && IPCLAB_DOCS_OUT=$(if $(filter /%,$(BUILD_DIR)),,../)$(BUILD_DIR)/docs doxygen Doxyfile
+	@echo "docs: $(BUILD_DIR)/docs/html/index.html"
 
 doctor:
 	@$(ROOT)/common/doctor.sh
@@ -71,7 +71,7 @@ doctor:
 # The student handout: everything but the reference sources, the suite's
 # own tests and the buggy variants; each lab's reference demo goes in
 # prebuilt (for this machine's architecture) so the grader can compare.
-DIST := $(BUILD)/dist/ipclab
+DIST := $(BUILD_DIR)/dist/ipclab
 dist: common
 	@rm -rf $(DIST) && mkdir -p $(DIST)
 	@git ls-files -z -- . ':!solutions' ':!tests' ':!.ci' | \
@@ -80,10 +80,10 @@ dist: common
 		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=solutions \
 			demo >/dev/null || exit 1; \
 		mkdir -p $(DIST)/labs/$$lab/grade && \
-		cp $(BUILD)/solutions$(VARIANT)/$$lab/demo $(DIST)/labs/$$lab/grade/reference-demo; \
+		cp $(BUILD_DIR)/solutions$(VARIANT)/$$lab/demo $(DIST)/labs/$$lab/grade/reference-demo; \
 	done
-	@tar -C $(dir $(DIST)) -czf $(BUILD)/dist/ipclab.tar.gz ipclab
-	@echo "student handout: $(BUILD)/dist/ipclab.tar.gz"
+	@tar -C $(dir $(DIST)) -czf $(BUILD_DIR)/dist/ipclab.tar.gz ipclab
+	@echo "student handout: $(BUILD_DIR)/dist/ipclab.tar.gz"
 
 # Grade a folder of student submissions into a CSV/JSON roster (jq writes
 # them: deps-roster installs it).
@@ -96,4 +96,4 @@ roster: deps-roster
 
 # Removes build/ (or BUILD, if it is inside build/), never anything else.
 clean:
-	$(call rm_build,$(BUILD))
+	$(call rm_build,$(BUILD_DIR))

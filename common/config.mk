@@ -26,8 +26,9 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 # Everything built goes under build/, never next to the sources. BUILD is
-# relative to the project root (or absolute); e.g. the suite's tests use
-# BUILD=build/test. Sub-makes and scripts get it in the same form.
+# relative to the project root (or absolute): e.g. the suite's tests use
+# BUILD=build/test; sub-makes and scripts get it in that form. BUILD_DIR is
+# the same directory as seen from here (what the rules use).
 BUILD    ?= build
 ifeq ($(strip $(BUILD)),)
 $(error BUILD is empty: leave it unset (build/) or name a directory, e.g. BUILD=build/other)
@@ -40,7 +41,7 @@ check_path = $(if $(or $(word 2,$($(1))),$(findstring ",$($(1))),$(findstring ',
 	choose one without (BUILD may be relative to the project: e.g. BUILD=build/other)))
 comma := ,
 $(call check_path,BUILD)
-override BUILD := $(patsubst ./%,%,$(if $(filter /%,$(BUILD)),$(BUILD),$(ROOT)/$(BUILD)))
+BUILD_DIR := $(patsubst ./%,%,$(if $(filter /%,$(BUILD)),$(BUILD),$(ROOT)/$(BUILD)))
 
 # $(call shquote,TEXT): TEXT as one shell word, whatever it holds.
 shquote = '$(subst ','\'',$(1))'
@@ -56,7 +57,7 @@ rm_build = @top=$$(realpath -ms -- $(ROOT)/build) && dir=$$(realpath -ms -- $(ca
 	   exit 2 ;; \
 	esac
 VARIANT  := $(if $(SANITIZE),-asan)
-CBUILD   := $(BUILD)/common$(VARIANT)
+CBUILD   := $(BUILD_DIR)/common$(VARIANT)
 LIBIPC   := $(CBUILD)/libipc.a
 LIBGRADE := $(CBUILD)/libgrade.a
 DRIVER   := $(CBUILD)/ipcgrade

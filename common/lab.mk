@@ -24,8 +24,8 @@ include $(ROOT)/common/config.mk
 IMPL     ?= labs
 LAB_DIR  ?= .
 IMPL_DIR ?= $(if $(filter labs,$(IMPL)),$(LAB_DIR),$(ROOT)/$(IMPL)/$(LAB))
-B        ?= $(BUILD)/$(IMPL)$(VARIANT)/$(LAB)
-REF_B    := $(BUILD)/solutions$(VARIANT)/$(LAB)
+B        ?= $(BUILD_DIR)/$(IMPL)$(VARIANT)/$(LAB)
+REF_B    := $(BUILD_DIR)/solutions$(VARIANT)/$(LAB)
 $(foreach v,LAB_DIR IMPL_DIR B GRADE_B,$(call check_path,$(v)))
 
 STUDENT_SRCS ?= $(TOPIC).c

@@ -235,6 +235,11 @@ part_paths() {
 		score_is full
 	inclone -C labs/01-pipe grade
 	check "paths: make -C labs/01-pipe grade grades the skeleton there" score_is zero
+	(cd "$clone" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL BUILD=build/env \
+		make -s --no-print-directory -C labs/01-pipe grade IMPL=solutions) >>"$log" 2>&1
+	env_build() { score_is full && [ -x "$clone/build/env/common/ipcgrade" ]; }
+	check "paths: with BUILD=build/env in the environment, the reference scores 100% there" \
+		env_build
 	inclone demo LAB=01 IMPL=solutions
 	check "paths: make demo LAB=01 IMPL=solutions builds a demo that runs" \
 		sh -c '"$1/build/solutions/01-pipe/demo" send 1000 >/dev/null' sh "$clone"
