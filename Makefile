@@ -61,8 +61,7 @@ deps-test:
 	@$(ROOT)/common/install-deps.sh test
 
 docs: deps-docs
-	@mkdir -p $(BUILD_DIR)/docs
-	@cd docs && IPCLAB_DOCS_OUT=$(if $(filter /%,$(BUILD_DIR)),,../)$(BUILD_DIR)/docs doxygen Doxyfile
+	@$(ROOT)/common/docs.sh $(BUILD_DIR)/docs
 	@echo "docs: $(BUILD_DIR)/docs/html/index.html"
 
 doctor:
@@ -73,6 +72,9 @@ doctor:
 # prebuilt (for this machine's architecture) so the grader can compare.
 DIST := $(BUILD_DIR)/dist/ipclab
 dist: common
+	@[ -z "$$(git rev-parse --show-prefix 2>/dev/null || echo no)" ] || { \
+		echo "make dist: run it in a git checkout of the project (it packs the files git tracks)" >&2; \
+		exit 2; }
 	@rm -rf $(DIST) && mkdir -p $(DIST)
 	@git ls-files -z -- . ':!solutions' ':!tests' ':!.ci' | \
 		xargs -0 -I{} cp --parents {} $(DIST)/

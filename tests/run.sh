@@ -243,6 +243,8 @@ part_paths() {
 	inclone demo LAB=01 IMPL=solutions
 	check "paths: make demo LAB=01 IMPL=solutions builds a demo that runs" \
 		sh -c '"$1/build/solutions/01-pipe/demo" send 1000 >/dev/null' sh "$clone"
+	inclone docs
+	check "paths: make docs builds the site there" [ -s "$clone/build/docs/html/index.html" ]
 	mkdir -p "$base/x/subs/a b" && cp -r "$ROOT/solutions/01-pipe" "$base/x/subs/a b/"
 	inclone roster SUBMISSIONS="$base/x/subs" LAB=01 OUT=build/r
 	check "paths: make roster grades from there" grep -qx 'a b,\([1-9][0-9]*\),\1,\1' "$clone/build/r.csv"
