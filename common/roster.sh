@@ -81,9 +81,11 @@ for sub in "$subs"/*/; do
 		"${dirs[@]}" >"$w/report.txt" 2>&1 || status=$?
 	[ $status -eq 130 ] && { echo "roster: interrupted" >&2; exit 130; }
 	if [ $status -ne 0 ]; then
-		problem="the grader failed (exit $status): $(grep -m1 ipcgrade "$w/report.txt")${problem:+; $problem}"
+		problem="the grader failed (exit $status${problem:+; $problem}): see $w/report.txt"
+		detail=$(grep -a -v '^ *$' "$w/report.txt" | tail -n 1)
+		[ -n "$detail" ] && problem="$problem: $detail"
 	elif ! jq -e '.max_score > 0' "$w/report.json" >/dev/null 2>&1; then
-		problem="no test ran${problem:+; $problem}"
+		problem="no test ran${problem:+; $problem}: see $w/report.txt"
 	else
 		problem=""
 	fi

@@ -172,7 +172,7 @@ part_formats() {
 # Two labs, so that the CSV has a column per lab; the folder of
 # submissions and the output prefix have blanks too.
 part_roster() {
-	local subs="$BUILD/roster subs" out="$OUT/roster out" lab lab2 name
+	local subs="$BUILD/roster subs" out="$OUT/roster out" lab lab2 name status
 	lab=$(labs | sed -n 1p) lab2=$(labs | sed -n 2p)
 	rm -rf "$subs" && mkdir -p "$subs/ref/labs" "$subs/skel"
 	cp -r "solutions/$lab" "$subs/ref/labs/"
@@ -205,6 +205,19 @@ PY
 		 and all(.[]; .report.max_score > 0)
 		 and ([.[] | select(.student != "skel") | .report.score] | unique | length) == 1' \
 		"$out.json"
+	# A student that cannot be graded (here: the driver fails) is never a
+	# silent 0: empty cells, an error in the JSON, a message, exit status 1.
+	rm -rf "$subs" && mkdir -p "$subs/dan \"x\", jr" && cp -r "solutions/$lab" "$subs/dan \"x\", jr/"
+	status=0
+	ROSTER_LABS=$lab ROSTER_DRIVER=$(type -P false) common/roster.sh "$subs" "$out-fail" \
+		>"$OUT/roster-fail.log" 2>&1 || status=$?
+	failure_reported() {
+		[ "$status" -eq 1 ] && grep -q 'could not grade dan "x", jr' "$OUT/roster-fail.log" &&
+			[ "$(tail -n 1 "$out-fail.csv")" = '"dan ""x"", jr",,,' ] &&
+			jqtest '.[0].error and .[0].report == null' "$out-fail.json"
+	}
+	check "make roster: a student that cannot be graded is reported, never scored 0" \
+		failure_reported
 	rm -rf "$subs"
 }
 
