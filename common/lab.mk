@@ -49,14 +49,19 @@ all: $(B)/grader $(B)/demo
 demo: $(B)/demo
 	@echo "built $(patsubst $(ROOT)/%,%,$(B))/demo"
 
+# The compiler gets the source's absolute path (from the shell, quoted), so
+# its messages name the file wherever make was started: the student can
+# open "/home/.../labs/01-pipe/pipe.c:12:5" as is.
+ABS_SRC = "$$(realpath -s -- $<)"
+
 $(B)/impl/%.o: $(IMPL_DIR)/%.c $(HEADERS) | $(B)/impl/
-	$(CC) $(LAB_CFLAGS) -c $< -o $@
+	$(CC) $(LAB_CFLAGS) -c $(ABS_SRC) -o $@
 
 $(GRADE_B)/grade/%.o: $(LAB_DIR)/grade/%.c $(HEADERS) | $(GRADE_B)/grade/
-	$(CC) $(LAB_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+	$(CC) $(LAB_CFLAGS) $(CHECK_CFLAGS) -c $(ABS_SRC) -o $@
 
 $(GRADE_B)/demo.o: $(LAB_DIR)/$(DEMO_SRC) $(HEADERS) | $(GRADE_B)/
-	$(CC) $(LAB_CFLAGS) -c $< -o $@
+	$(CC) $(LAB_CFLAGS) -c $(ABS_SRC) -o $@
 
 $(B)/demo: $(GRADE_B)/demo.o $(IMPL_OBJS) $(LIBIPC)
 	$(LINK) -o $@ $^ $(LAB_LDLIBS)

@@ -8,7 +8,7 @@
 # Prints "ok"/"not ok" per check and ends with "N passed, N failed".
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 2
 # A build tree of its own, with warnings as errors for everything built.
 # BUILD is relative to the project root (the project's own path may hold
 # blanks, which make cannot use: see common/config.mk); this script runs
