@@ -267,7 +267,7 @@ part_paths() {
 		n=$(wc -l <"$log")
 		! inclone "$@" && tail -n +$((n + 1)) "$log" | grep -q -- "$pattern"
 	}
-	refused() { said refus "$@" && [ -e "$sib/canary" ]; }
+	refused() { said 'refus\|cannot use' "$@" && [ -e "$sib/canary" ]; }
 	check "paths: make clean BUILD=../a is refused" refused clean BUILD=../a
 	check "paths: make clean BUILD=/abs/x/a is refused" refused clean BUILD="$sib"
 	check "paths: make -C labs/01-pipe clean B=../../../a is refused" \
