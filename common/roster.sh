@@ -12,6 +12,8 @@
 # column per lab, total, max; RFC 4180 quoting) and OUT_PREFIX.json (every
 # test of every student). A student who cannot be graded gets empty cells,
 # an "error" in the JSON and a line on stderr, and the exit status is 1.
+# Each student's build and report (report.txt, report.json) are in
+# BUILD/roster/students/N/ (N: the student's rank; the name is in N/student).
 #
 # Environment (make roster sets them): ROSTER_LABS, the labs to grade
 # (default: all); BUILD, the build directory, relative to the project root
@@ -52,6 +54,9 @@ done
 jq_csv='def field: tostring | if test("[\",\r\n]") then "\"" + gsub("\""; "\"\"") + "\"" else . end;
 	map(field) | join(",")'
 
+case "$(realpath -m -- "$subs")/" in "$(realpath -m -- "$work")"/*)
+	die "$subs is inside $work, which each run rebuilds: keep the submissions elsewhere" ;;
+esac
 rm -rf "$work/students" # what earlier runs built: never graded again
 mkdir -p "$work/students" "$(dirname "$out")" || exit 2
 jq -rn --arg labs "${labs[*]}" \
