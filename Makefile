@@ -9,19 +9,27 @@
 #   make dist          the student handout (no solutions) as a tarball
 #   make roster SUBMISSIONS=dir [OUT=prefix]   grade a class into a CSV/JSON roster
 
-ROOT := $(abspath .)
+# Make sees only paths relative to the project (see common/config.mk), so
+# the project may live in a folder whose path has blanks or quotes.
+ROOT := .
 include common/config.mk
 
 LABS     := $(sort $(notdir $(wildcard labs/[0-9][0-9]-*)))
 IMPL     ?= labs
 LAB      ?=
-SELECTED := $(if $(LAB),$(filter $(LAB)%,$(LABS)),$(LABS))
-GRADE_FLAGS := --keep=$(ROOT) \
-	$(if $(FORMAT),--format=$(FORMAT)) $(if $(OUT),--output=$(OUT)) \
-	$(if $(STEP),--step=$(STEP)) $(if $(TEST),--test=$(TEST)) \
+# LAB=01 or LAB="01 03": the labs whose names start so.
+SELECTED := $(if $(LAB),$(filter $(addsuffix %,$(LAB)),$(LABS)),$(LABS))
+NO_LAB   = echo 'make $@: no lab matches LAB='$(call shquote,$(LAB))'; the labs are: $(LABS)' >&2; exit 2
+# The driver gets the project's absolute path (--keep, the directory tests
+# must still see) from the shell, quoted: it may hold blanks.
+GRADE_FLAGS := --keep="$$(pwd)" \
+	$(if $(FORMAT),--format=$(call shquote,$(FORMAT))) \
+	$(if $(OUT),--output=$(call shquote,$(OUT))) \
+	$(if $(STEP),--step=$(call shquote,$(STEP))) \
+	$(if $(TEST),--test=$(call shquote,$(TEST))) \
 	$(if $(SANITIZE),--no-memory-limit) $(if $(VERBOSE),--verbose)
 
-.PHONY: all grade test check docs demo doctor roster dist clean common common-libs
+.PHONY: all grade test check docs demo doctor roster dist clean common common-libs deps-test
 
 all: common
 	@for lab in $(LABS); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab all || exit 1; done
@@ -34,17 +42,15 @@ common-libs: $(LIBIPC) $(LIBGRADE) $(DRIVER)
 # Grade each selected lab: build it (a lab that does not compile is shown
 # and scored 0), then run all of them through the driver in one report.
 grade: common
-	@if [ -z "$(SELECTED)" ]; then \
-		echo "make grade: no lab matches LAB=$(LAB); the labs are: $(LABS)" >&2; \
-		exit 2; fi
+	@$(if $(SELECTED),:,$(NO_LAB))
 	@dirs=""; for lab in $(SELECTED); do \
 		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) grade-build || exit 1; \
-		dirs="$$dirs $(BUILD)/$(IMPL)$(VARIANT)/$$lab"; \
+		dirs="$$dirs $(BUILD_DIR)/$(IMPL)$(VARIANT)/$$lab"; \
 	done; $(DRIVER) $(GRADE_FLAGS) $$dirs
 
 demo: common
-	@if [ -z "$(LAB)" ] || [ -z "$(SELECTED)" ]; then \
-		echo "make demo: say which lab, e.g. make demo LAB=01 (labs: $(LABS))" >&2; exit 2; fi
+	@$(if $(LAB),:,echo "make demo: say which lab$(comma) e.g. make demo LAB=01 (labs: $(LABS))" >&2; exit 2)
+	@$(if $(SELECTED),:,$(NO_LAB))
 	@for lab in $(SELECTED); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) demo; done
 
 test check: deps-test
@@ -55,9 +61,8 @@ deps-test:
 	@$(ROOT)/common/install-deps.sh test
 
 docs: deps-docs
-	@mkdir -p $(BUILD)/docs
-	@cd docs && IPCLAB_DOCS_OUT=$(BUILD)/docs doxygen Doxyfile
-	@echo "docs: $(BUILD)/docs/html/index.html"
+	@$(ROOT)/common/docs.sh $(BUILD_DIR)/docs
+	@echo "docs: $(BUILD_DIR)/docs/html/index.html"
 
 doctor:
 	@$(ROOT)/common/doctor.sh
@@ -65,26 +70,32 @@ doctor:
 # The student handout: everything but the reference sources, the suite's
 # own tests and the buggy variants; each lab's reference demo goes in
 # prebuilt (for this machine's architecture) so the grader can compare.
-DIST := $(BUILD)/dist/ipclab
+DIST := $(BUILD_DIR)/dist/ipclab
 dist: common
+	@[ -z "$$(git rev-parse --show-prefix 2>/dev/null || echo no)" ] || { \
+		echo "make dist: run it in a git checkout of the project (it packs the files git tracks)" >&2; \
+		exit 2; }
 	@rm -rf $(DIST) && mkdir -p $(DIST)
 	@git ls-files -z -- . ':!solutions' ':!tests' ':!.ci' | \
 		xargs -0 -I{} cp --parents {} $(DIST)/
 	@for lab in $(LABS); do \
 		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=solutions \
-			$(BUILD)/solutions$(VARIANT)/$$lab/demo || exit 1; \
+			demo >/dev/null || exit 1; \
 		mkdir -p $(DIST)/labs/$$lab/grade && \
-		cp $(BUILD)/solutions$(VARIANT)/$$lab/demo $(DIST)/labs/$$lab/grade/reference-demo; \
+		cp $(BUILD_DIR)/solutions$(VARIANT)/$$lab/demo $(DIST)/labs/$$lab/grade/reference-demo; \
 	done
-	@tar -C $(dir $(DIST)) -czf $(BUILD)/dist/ipclab.tar.gz ipclab
-	@echo "student handout: $(BUILD)/dist/ipclab.tar.gz"
+	@tar -C $(dir $(DIST)) -czf $(BUILD_DIR)/dist/ipclab.tar.gz ipclab
+	@echo "student handout: $(BUILD_DIR)/dist/ipclab.tar.gz"
 
-# Grade a folder of student submissions into a CSV/JSON roster.
-roster: common
-	@if [ -z "$(SUBMISSIONS)" ]; then \
-		echo "make roster: say where, e.g. make roster SUBMISSIONS=~/class/lab-submissions [OUT=roster]" >&2; \
-		exit 2; fi
-	@ROSTER_LABS="$(SELECTED)" $(ROOT)/common/roster.sh "$(SUBMISSIONS)" $(if $(OUT),"$(OUT)")
+# Grade a folder of student submissions into a CSV/JSON roster (jq writes
+# them: deps-roster installs it).
+roster: deps-roster
+	@$(if $(SUBMISSIONS),:,echo "make roster: say where$(comma) e.g. make roster SUBMISSIONS=~/class/lab-submissions [OUT=roster]" >&2; exit 2)
+	@$(if $(SELECTED),:,$(NO_LAB))
+	@$(MAKE) --no-print-directory common-libs
+	@ROSTER_LABS="$(SELECTED)" ROSTER_DRIVER=$(DRIVER) BUILD=$(BUILD) \
+		$(ROOT)/common/roster.sh $(call shquote,$(SUBMISSIONS)) $(if $(OUT),$(call shquote,$(OUT)))
 
+# Removes build/ (or BUILD, if it is inside build/), never anything else.
 clean:
-	rm -rf $(BUILD)
+	$(call rm_build,$(BUILD_DIR))

@@ -3,6 +3,7 @@
 # Install what a make target needs on Debian/Ubuntu, if it is missing.
 #   install-deps.sh grade   compiler tools and Check (make grade)
 #   install-deps.sh docs    Doxygen and Graphviz (make docs)
+#   install-deps.sh roster  what grade needs, and jq (make roster)
 #   install-deps.sh test    everything `make test` uses
 set -eu
 
@@ -11,7 +12,7 @@ have_cmd() { command -v "$1" >/dev/null 2>&1; }
 want() { need="$need $1"; }
 
 case "${1:-grade}" in
-grade|test)
+grade|roster|test)
 	have_cmd cc || want gcc
 	have_cmd make || want make
 	have_cmd pkg-config || want pkg-config
@@ -24,11 +25,16 @@ docs|test)
 	have_cmd dot || want graphviz
 	;;
 esac
+case "${1:-grade}" in
+roster|test)
+	have_cmd jq || want jq
+	;;
+esac
 if [ "${1:-grade}" = test ]; then
 	have_cmd patch || want patch
 	have_cmd xmllint || want libxml2-utils
-	have_cmd jq || want jq
 	have_cmd clang-format || want clang-format
+	have_cmd python3 || want python3
 fi
 
 [ -z "$need" ] && exit 0

@@ -11,15 +11,22 @@
 # Targets: all (grader and demo), demo, grade, clean.
 # IMPL=labs (default) builds the student's file, IMPL=solutions the
 # reference; IMPL_DIR=path builds the same file from anywhere (tests use it).
+#
+# Every path here is relative to the lab's directory (ROOT is "../.."), so
+# the project may live in a folder with blanks or quotes in its path (see
+# config.mk); B, GRADE_B, IMPL_DIR and LAB_DIR given on the command line
+# must be relative to the lab's directory too, or absolute, and make-safe.
 
-ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+ROOT := $(patsubst %/common/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+ROOT := $(if $(filter %/,$(ROOT)),$(ROOT)..,$(ROOT))
 include $(ROOT)/common/config.mk
 
 IMPL     ?= labs
-IMPL_DIR ?= $(ROOT)/$(IMPL)/$(LAB)
-LAB_DIR  ?= $(ROOT)/labs/$(LAB)
-B        ?= $(BUILD)/$(IMPL)$(VARIANT)/$(LAB)
-REF_B    := $(BUILD)/solutions$(VARIANT)/$(LAB)
+LAB_DIR  ?= .
+IMPL_DIR ?= $(if $(filter labs,$(IMPL)),$(LAB_DIR),$(ROOT)/$(IMPL)/$(LAB))
+B        ?= $(BUILD_DIR)/$(IMPL)$(VARIANT)/$(LAB)
+REF_B    := $(BUILD_DIR)/solutions$(VARIANT)/$(LAB)
+$(foreach v,LAB_DIR IMPL_DIR B GRADE_B,$(call check_path,$(v)))
 
 STUDENT_SRCS ?= $(TOPIC).c
 GRADE_SRCS   ?= grade/grade_$(TOPIC).c
@@ -40,16 +47,21 @@ LINK       = $(CC) $(CFLAGS) $(SANFLAGS)
 all: $(B)/grader $(B)/demo
 
 demo: $(B)/demo
-	@echo "built $(B)/demo"
+	@echo "built $(patsubst $(ROOT)/%,%,$(B))/demo"
+
+# The compiler gets the source's absolute path (from the shell, quoted), so
+# its messages name the file wherever make was started: the student can
+# open "/home/.../labs/01-pipe/pipe.c:12:5" as is.
+ABS_SRC = "$$(realpath -s -- $<)"
 
 $(B)/impl/%.o: $(IMPL_DIR)/%.c $(HEADERS) | $(B)/impl/
-	$(CC) $(LAB_CFLAGS) -c $< -o $@
+	$(CC) $(LAB_CFLAGS) -c $(ABS_SRC) -o $@
 
 $(GRADE_B)/grade/%.o: $(LAB_DIR)/grade/%.c $(HEADERS) | $(GRADE_B)/grade/
-	$(CC) $(LAB_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+	$(CC) $(LAB_CFLAGS) $(CHECK_CFLAGS) -c $(ABS_SRC) -o $@
 
 $(GRADE_B)/demo.o: $(LAB_DIR)/$(DEMO_SRC) $(HEADERS) | $(GRADE_B)/
-	$(CC) $(LAB_CFLAGS) -c $< -o $@
+	$(CC) $(LAB_CFLAGS) -c $(ABS_SRC) -o $@
 
 # The student's objects as the grader and the demo link them: screened by
 # common/screen.sh (nothing may run before main(), no reference to the
@@ -72,8 +84,8 @@ $(B)/impl/%.screened.o: $(B)/impl/%.o $(API_LIST) $(ENGINE_LIST) $(if $(SANITIZE
 $(API_LIST): $(wildcard $(LAB_DIR)/*.h) | $(GRADE_B)/
 	for h in $(wildcard $(LAB_DIR)/*.h); do echo "#include \"$$h\""; done | \
 		$(CC) $(CSTD) $(COMMON_CPPFLAGS) -I$(LAB_DIR) -aux-info $@.aux -fsyntax-only -x c -
-	grep -F '$(LAB_DIR)/' $@.aux | \
-		sed -n 's|^/\* .*:[0-9]*:[NO]C \*/ [^(]*[^A-Za-z0-9_]\([A-Za-z_][A-Za-z0-9_]*\) (.*|\1|p' >$@
+	grep -F '/* $(LAB_DIR)/' $@.aux | \
+		sed -n 's|^/\* [^ ]*/[^/:]*\.h:[0-9]*:[NO]C \*/ [^(]*[^A-Za-z0-9_]\([A-Za-z_][A-Za-z0-9_]*\) (.*|\1|p' >$@
 	rm -f $@.aux
 
 # What the grader's own code defines (the lab's tests, the engine, Check),
@@ -100,8 +112,10 @@ $(B)/grader-list: $(GRADE_OBJS) $(LIBGRADE)
 	$(LINK) $(WRAP_IO) -no-pie -Wl,--unresolved-symbols=ignore-all -o $@ $^ $(CHECK_LIBS) $(LAB_LDLIBS)
 
 # Point link $(2) at $(1) atomically (a run grading at the same moment never
-# finds it missing): make the new link aside, then rename it over.
-replace_link = ln -sfn $(1) $(2).new.$$$$ && mv -Tf $(2).new.$$$$ $(2)
+# finds it missing): make the new link aside, then rename it over. The link
+# holds $(1)'s absolute path (computed by the shell: it may hold blanks).
+replace_link = ln -sfn "$$(cd $(dir $(1)) && pwd -P)/$(notdir $(1))" $(2).new.$$$$ && \
+	mv -Tf $(2).new.$$$$ $(2)
 
 # Build what grading needs. When the code under test does not compile, show
 # the compiler's messages, keep them in compile.log (the driver then scores
@@ -112,7 +126,7 @@ grade-build: $(LIBGRADE) $(LIBIPC) | $(B)/
 		>$(B)/compile.out 2>&1; then \
 		grep -v '^make' $(B)/compile.out >&2; \
 		mv $(B)/compile.out $(B)/compile.log; \
-		echo "$(LAB): $(notdir $(IMPL_DIR))/$(STUDENT_SRCS) does not compile: this lab scores 0" >&2; \
+		echo "$(LAB): $(if $(filter .,$(IMPL_DIR)),$(LAB),$(notdir $(IMPL_DIR)))/$(STUDENT_SRCS) does not compile: this lab scores 0" >&2; \
 		$(MAKE) -s --no-print-directory $(B)/grader-list; \
 	else \
 		grep -v '^make' $(B)/compile.out >&2 || true; rm -f $(B)/compile.out; \
@@ -133,5 +147,6 @@ grade-build: $(LIBGRADE) $(LIBIPC) | $(B)/
 grade:
 	@$(MAKE) --no-print-directory -C $(ROOT) grade LAB=$(LAB)
 
+# Only inside the project's build/ (see rm_build in config.mk).
 clean:
-	rm -rf $(B)
+	$(call rm_build,$(B))

@@ -3,14 +3,17 @@
 # The suite's own tests (make test). Usage:
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
-#                             buggy alt asan formats roster format docs
+#                             buggy alt asan formats roster paths format docs
 #                             (NN: one lab, for buggy and alt)
 # Prints "ok"/"not ok" per check and ends with "N passed, N failed".
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 2
 # A build tree of its own, with warnings as errors for everything built.
-export BUILD="$ROOT/build/test" WERROR=1
+# BUILD is relative to the project root (the project's own path may hold
+# blanks, which make cannot use: see common/config.mk); this script runs
+# from the root, a lab's make from two levels down (in_lab).
+export BUILD=build/test WERROR=1
 MAKE="make -s --no-print-directory -j$(nproc)"
 DRIVER="$BUILD/common/ipcgrade"
 OUT="$BUILD/results"
@@ -24,6 +27,7 @@ check() { # check "description" command... (fails as the command does)
 }
 jqtest() { jq -e "$@" >/dev/null 2>&1; }
 labs() { (cd labs && ls -d [0-9][0-9]-* 2>/dev/null); }
+in_lab() { echo "../../$1"; } # a path under the root, seen from labs/NN-topic
 
 # Grade with the driver and write JSON to $OUT/$1.json (name) for jq.
 grade_json() { # name impl [make args...]
@@ -43,7 +47,7 @@ part_build() {
 }
 
 part_unit() {
-	$MAKE -C tests/unit "$BUILD/unit/test_common" || { not_ok "unit tests build"; return; }
+	$MAKE -C tests/unit unit || { not_ok "unit tests build"; return; }
 	check "common library unit tests" "$BUILD/unit/test_common"
 }
 
@@ -82,8 +86,8 @@ patch_reference() { # lab patch dir
 # Only that code is compiled: the grader's objects are the reference
 # build's (the parts that use this build them first).
 build_patched() { # lab dir
-	$MAKE -C "labs/$1" LAB="$1" IMPL_DIR="$2/src" B="$2/build" \
-		GRADE_B="$BUILD/solutions/$1" grade-build >"$2.build.log" 2>&1
+	$MAKE -C "labs/$1" LAB="$1" IMPL_DIR="$(in_lab "$2/src")" B="$(in_lab "$2/build")" \
+		GRADE_B="$(in_lab "$BUILD/solutions/$1")" grade-build >"$2.build.log" 2>&1
 }
 
 # A buggy variant: the reference with one bug patched in. Its header says
@@ -99,6 +103,8 @@ run_variant() { # lab patch
 		not_ok "$lab/$name: the patch names the tests it must fail"
 		return
 	fi
+	# Only the patched file is compiled: the grader's objects are the
+	# reference build's (part_buggy builds them first).
 	build_patched "$lab" "$dir"
 	"$DRIVER" --keep="$ROOT" --format=json --test="$expect" "$dir/build" \
 		>"$dir.json" 2>"$dir.err"
@@ -212,18 +218,117 @@ part_formats() {
 		"$MAKE grade LAB=$lab TEST=test_no_such 2>&1 | grep -q 'no test matches'"
 }
 
+# Students are folders with any name: blanks, quotes, commas, non-ASCII.
+# Two labs, so that the CSV has a column per lab; the folder of
+# submissions and the output prefix have blanks too.
 part_roster() {
-	local subs="$BUILD/roster-subs" lab
-	lab=$(labs | head -1)
+	local subs="$BUILD/roster subs" out="$OUT/roster out" lab lab2 name status
+	lab=$(labs | sed -n 1p) lab2=$(labs | sed -n 2p)
 	rm -rf "$subs" && mkdir -p "$subs/ref/labs" "$subs/skel"
 	cp -r "solutions/$lab" "$subs/ref/labs/"
+	for name in 'dan "x", jr' 'zoë' 'a b'; do
+		mkdir -p "$subs/$name" && cp -r "solutions/$lab" "$subs/$name/"
+	done
 	cp -r "labs/$lab" "$subs/skel/"
-	$MAKE roster SUBMISSIONS="$subs" LAB="$lab" OUT="$OUT/roster" >/dev/null 2>&1
-	check "make roster grades a folder of submissions into CSV and JSON" awk -F, '
-		NR == 1 { ok = $1 == "student" && $2 == lab }
-		$1 == "ref" { ok = ok && $2 > 0 && $2 == $(NF - 1) && $(NF - 1) == $NF }
-		$1 == "skel" { ok = ok && $2 == 0 }
-		END { exit !(ok && NR == 3) }' lab="$lab" "$OUT/roster.csv"
+	rm -f "$out.csv" "$out.json"
+	$MAKE roster SUBMISSIONS="$subs" LAB="${lab%%-*} ${lab2%%-*}" OUT="$out" \
+		>"$OUT/roster.log" 2>&1
+	check "make roster: one CSV row per student, a column per lab, names intact" \
+		python3 - "$out.csv" "$lab" "$lab2" <<'PY' || sed 's/^/    /' "$OUT/roster.log"
+import csv, sys
+path, lab, lab2 = sys.argv[1:]
+with open(path, newline="", encoding="utf-8") as f:
+    rows = list(csv.reader(f))
+head, body = rows[0], {r[0]: r for r in rows[1:]}
+assert head == ["student", lab, lab2, "total", "max"], head
+assert all(len(r) == len(head) for r in rows), rows
+assert sorted(body) == sorted(["ref", 'dan "x", jr', "zoë", "a b", "skel"]), body
+for name in ["ref", 'dan "x", jr', "zoë", "a b"]:
+    _, s1, s2, total, top = body[name]
+    assert int(s1) > 0 and s2 == "0" and total == s1 and int(top) > int(s1), body[name]
+    assert body[name][1:] == body["ref"][1:], body[name]
+_, s1, s2, total, top = body["skel"]
+assert s1 == s2 == total == "0" and top == body["ref"][4], body["skel"]
+PY
+	check "make roster: the JSON is valid, names intact, every student graded" jqtest \
+		'length == 5 and ([.[].student] | sort) == (["ref", "dan \"x\", jr", "zoë", "a b", "skel"] | sort)
+		 and all(.[]; .report.max_score > 0)
+		 and ([.[] | select(.student != "skel") | .report.score] | unique | length) == 1' \
+		"$out.json"
+	# A student that cannot be graded (here: the driver fails) is never a
+	# silent 0: empty cells, an error in the JSON, a message, exit status 1.
+	rm -rf "$subs" && mkdir -p "$subs/dan \"x\", jr" && cp -r "solutions/$lab" "$subs/dan \"x\", jr/"
+	status=0
+	ROSTER_LABS=$lab ROSTER_DRIVER=$(type -P false) common/roster.sh "$subs" "$out-fail" \
+		>"$OUT/roster-fail.log" 2>&1 || status=$?
+	failure_reported() {
+		[ "$status" -eq 1 ] && grep -q 'could not grade dan "x", jr' "$OUT/roster-fail.log" &&
+			[ "$(tail -n 1 "$out-fail.csv")" = '"dan ""x"", jr",,,' ] &&
+			jqtest '.[0].error and .[0].report == null' "$out-fail.json"
+	}
+	check "make roster: a student that cannot be graded is reported, never scored 0" \
+		failure_reported
+	rm -rf "$subs"
+}
+
+# A copy of the project at a path with a blank, quotes and non-ASCII
+# ("x/a b'q"ë"), beside a folder named like the part before the blank
+# ("x/a", with a canary file): the README's commands work there, and
+# make clean removes that copy's build/ and nothing else.
+part_paths() {
+	local base clone sib log="$OUT/paths.log" before
+	base=$(mkdir -p "$BUILD/paths" && cd "$BUILD/paths" && pwd)
+	clone="$base/x/a b'q\"ë" sib="$base/x/a"
+	rm -rf "$base/x" && mkdir -p "$clone" "$sib" && touch "$sib/canary"
+	tar -C "$ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$clone" -xf -
+	: >"$log"
+	before=$failed
+	# make in the copy, with its own build/ (not ours); warnings still errors.
+	inclone() {
+		(cd "$clone" && env -u BUILD -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+			make -s --no-print-directory -j"$(nproc)" "$@") >>"$log" 2>&1
+	}
+	score_is() { # full|zero: the last "Total score: x/y" of the log
+		grep -a '^Total score:' "$log" | tail -1 | awk -v want="$1" '
+			{ split($3, s, "/"); ok = s[2] > 0 && (want == "full" ? s[1] == s[2] : s[1] == 0) }
+			END { exit !ok }'
+	}
+	inclone grade LAB=01 IMPL=solutions
+	check "paths: make grade LAB=01 IMPL=solutions scores 100% from a path with a blank" \
+		score_is full
+	inclone -C labs/01-pipe grade
+	check "paths: make -C labs/01-pipe grade grades the skeleton there" score_is zero
+	(cd "$clone" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL BUILD=build/env \
+		make -s --no-print-directory -C labs/01-pipe grade IMPL=solutions) >>"$log" 2>&1
+	env_build() { score_is full && [ -x "$clone/build/env/common/ipcgrade" ]; }
+	check "paths: with BUILD=build/env in the environment, the reference scores 100% there" \
+		env_build
+	inclone demo LAB=01 IMPL=solutions
+	check "paths: make demo LAB=01 IMPL=solutions builds a demo that runs" \
+		sh -c '"$1/build/solutions/01-pipe/demo" send 1000 >/dev/null' sh "$clone"
+	inclone docs
+	check "paths: make docs builds the site there" [ -s "$clone/build/docs/html/index.html" ]
+	mkdir -p "$base/x/subs/a b" && cp -r "$ROOT/solutions/01-pipe" "$base/x/subs/a b/"
+	inclone roster SUBMISSIONS="$base/x/subs" LAB=01 OUT=build/r
+	check "paths: make roster grades from there" grep -qx 'a b,\([1-9][0-9]*\),\1,\1' "$clone/build/r.csv"
+	# Refusals: nothing outside the copy's build/ is ever removed.
+	said() { # pattern make-args...: make fails and says pattern
+		local pattern=$1 n; shift
+		n=$(wc -l <"$log")
+		! inclone "$@" && tail -n +$((n + 1)) "$log" | grep -q -- "$pattern"
+	}
+	refused() { said 'refus\|cannot use' "$@" && [ -e "$sib/canary" ]; }
+	check "paths: make clean BUILD=../a is refused" refused clean BUILD=../a
+	check "paths: make clean BUILD=/abs/x/a is refused" refused clean BUILD="$sib"
+	check "paths: make -C labs/01-pipe clean B=../../../a is refused" \
+		refused -C labs/01-pipe clean B=../../../a
+	check "paths: a BUILD with a blank is refused up front, with a message" \
+		said blank grade LAB=01 BUILD="$base/x/c d"
+	inclone clean
+	check "paths: make clean removes build/ and nothing beside the copy" \
+		sh -c '[ ! -e "$1/build" ] && [ -e "$1/Makefile" ] && [ -e "$2/canary" ]' sh "$clone" "$sib"
+	if [ "$failed" -eq "$before" ]; then rm -rf "$base"; else
+		echo "    (log: $log; the copy: $clone)"; fi
 }
 
 # The code students read follows .clang-format: the shared headers and
@@ -248,13 +353,13 @@ $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 
 case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
-	part_buggy; part_alt; part_asan; part_formats; part_roster; part_format; part_docs ;;
-build|unit|engine|reference|skeleton|asan|formats|roster|format|docs) "part_$1" ;;
+	part_buggy; part_alt; part_asan; part_formats; part_roster; part_paths; part_format; part_docs ;;
+build|unit|engine|reference|skeleton|asan|formats|roster|paths|format|docs) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 alt) part_alt "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|asan|formats|roster|format|docs]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|asan|formats|roster|paths|format|docs]" >&2; exit 2 ;;
 esac
 echo
 echo "$passed passed, $failed failed"

@@ -9,6 +9,7 @@ root=$(cd "$here/../.." && pwd)
 make -s --no-print-directory -C "$here" engine-build >"$out/engine-build.log" 2>&1 ||
 	{ echo "    the engine test lab does not build"; cat "$out/engine-build.log"; exit 1; }
 status=0
+abs_build=$(cd "$BUILD" && pwd) # tests run elsewhere: they need it absolute
 
 # check_verdicts JSON [TEST...]: every listed test (all if none) must get the
 # verdict expect.tsv gives it.
@@ -30,7 +31,7 @@ check_verdicts() {
 }
 
 # A file of the project the tests try to delete (test_write_project).
-export IPCLAB_ENGINE_ROOT="$root" IPCLAB_ENGINE_CANARY="$BUILD/tests/canary"
+export IPCLAB_ENGINE_ROOT="$root" IPCLAB_ENGINE_CANARY="$abs_build/tests/canary"
 echo "the tests may not touch this" >"$IPCLAB_ENGINE_CANARY"
 
 # With namespaces (where the machine allows them): everything.
@@ -75,7 +76,7 @@ check_verdicts "$out/engine-snapshot.json" "${snapshot_tests[@]}"
 hostile="$here/hostile"
 grade_hostile() { # variant [driver flag]: grade into $out/hostile-VARIANT[flag].json
 	local variant=$1; shift
-	HOSTILE_BUILD="$BUILD/tests/hostile/$variant" "$driver" "$@" --keep="$root" \
+	HOSTILE_BUILD="$abs_build/tests/hostile/$variant" "$driver" "$@" --keep="$root" \
 		--format=json "$BUILD/tests/hostile/$variant" \
 		>"$out/hostile-$variant$*.json" 2>"$out/hostile-$variant.err"
 }

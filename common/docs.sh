@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# make docs: run Doxygen (docs/Doxyfile) and put the site in OUT_DIR/html.
+#
+#   common/docs.sh OUT_DIR
+#
+# Doxygen mishandles some paths: it cuts the links between Markdown pages
+# at a blank or a non-ASCII letter, and hands dot paths with quotes it does
+# not escape. So it always runs on a copy of its inputs in a fresh
+# temporary directory with a plain name, removed afterwards; its messages
+# name the files relative to the project, as if it had run here.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:?usage: docs.sh OUT_DIR}
+
+plain() { case $1 in *[!A-Za-z0-9/._+-]*) return 1 ;; esac; }
+stage=""
+for tmp in "${TMPDIR:-/tmp}" /tmp; do
+	plain "$tmp" || continue
+	stage=$(mktemp -d "$tmp/ipclab-docs.XXXXXX") && break
+done
+if [ -z "$stage" ] || ! plain "$stage"; then
+	echo "make docs: need a temporary directory with a plain path (TMPDIR=${TMPDIR:-/tmp})" >&2
+	[ -n "$stage" ] && rmdir "$stage"
+	exit 2
+fi
+trap 'rm -rf "$stage"' EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$stage/src" "$stage/out"
+(cd "$ROOT" && cp -r README.md docs labs common "$stage/src/") || exit 2
+out_sed=$(printf '%s' "$out" | sed 's/[&|\\]/\\&/g')
+(cd "$stage/src/docs" && IPCLAB_DOCS_OUT="$stage/out" doxygen Doxyfile) 2>&1 |
+	sed "s|$stage/src/docs/\.\./||g; s|$stage/src/||g; s|$stage/out/|$out_sed/|g"
+status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] || exit "$status"
+mkdir -p "$out" && rm -rf "$out/html" && cp -r "$stage/out/html" "$out/"
