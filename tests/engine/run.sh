@@ -100,6 +100,13 @@ for mode in "" --no-namespaces; do
 			status=1
 		}
 	done
+	# test_forge tried to write compile.log, api.txt, grader and demo in
+	# its build directory: the project is read-only to tests.
+	if [ -e "$abs_build/tests/hostile/attack/compile.log" ] ||
+		grep -qa 'Score: 999/999' "$abs_build/tests/hostile/attack/grader"; then
+		echo "    hostile lab: ${mode:-(namespaces)}: the attack wrote into build/"
+		status=1
+	fi
 	# A lab that hangs is stopped after three timeouts in a row.
 	jq -e '[.tests[] | select(.name | startswith("test_hang_")) | .output] |
 		(.[0:3] | all(test("timed out"))) and
