@@ -84,6 +84,7 @@ for variant in sum skeleton attack names ctor dtor init_array ifunc refs; do
 	make -s --no-print-directory -C "$hostile" VARIANT_NAME="$variant" \
 		grade-build >"$out/hostile-$variant.build.log" 2>&1
 done
+attack_grader_sum=$(cksum <"$abs_build/tests/hostile/attack/grader")
 grade_hostile sum
 jq -e '.max_score > 700 and .score == .max_score' "$out/hostile-sum.json" >/dev/null ||
 	{ echo "    hostile lab: the honest submission does not score 100%"; status=1; }
@@ -103,7 +104,7 @@ for mode in "" --no-namespaces; do
 	# test_forge tried to write compile.log, api.txt, grader and demo in
 	# its build directory: the project is read-only to tests.
 	if [ -e "$abs_build/tests/hostile/attack/compile.log" ] ||
-		grep -qa 'Score: 999/999' "$abs_build/tests/hostile/attack/grader"; then
+		[ "$(cksum <"$abs_build/tests/hostile/attack/grader")" != "$attack_grader_sum" ]; then
 		echo "    hostile lab: ${mode:-(namespaces)}: the attack wrote into build/"
 		status=1
 	fi
