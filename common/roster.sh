@@ -82,7 +82,8 @@ for sub in "$subs"/*/; do
 		dirs+=("$w/$lab")
 	done
 	status=0
-	"$driver" --keep="$ROOT" --format=json --output="$w/report.json" \
+	# --hide: no student's code may read the submissions (its classmates').
+	"$driver" --keep="$ROOT" --hide="$subs" --format=json --output="$w/report.json" \
 		"${dirs[@]}" >"$w/report.txt" 2>&1 || status=$?
 	[ $status -eq 130 ] && { echo "roster: interrupted" >&2; exit 130; }
 	if [ $status -ne 0 ]; then
