@@ -17,9 +17,12 @@ include common/config.mk
 LABS     := $(sort $(notdir $(wildcard labs/[0-9][0-9]-*)))
 IMPL     ?= labs
 LAB      ?=
-# LAB=01 or LAB="01 03": the labs whose names start so.
-SELECTED := $(if $(LAB),$(filter $(addsuffix %,$(LAB)),$(LABS)),$(LABS))
-NO_LAB   = echo 'make $@: no lab matches LAB='$(call shquote,$(LAB))'; the labs are: $(LABS)' >&2; exit 2
+# A lab by number or name: LAB=1, LAB=01, LAB=pipe, LAB=01-pipe, or a list
+# of them, LAB="01 pipe". Every word must name a lab.
+lab_matches = $(filter $(1) $(1)-% %-$(1) 0$(1)-%,$(LABS))
+UNKNOWN_LABS := $(strip $(foreach w,$(LAB),$(if $(call lab_matches,$(w)),,$(w))))
+SELECTED := $(if $(LAB),$(if $(UNKNOWN_LABS),,$(sort $(foreach w,$(LAB),$(call lab_matches,$(w))))),$(LABS))
+NO_LAB   = echo 'make $@: no lab is called '$(call shquote,$(or $(firstword $(UNKNOWN_LABS)),$(LAB)))' (LAB='$(call shquote,$(LAB))'); say LAB=1, LAB=01, LAB=pipe or LAB=01-pipe, or a list: LAB="01 02". The labs: $(LABS)' >&2; exit 2
 # The driver gets the project's absolute path (--keep, the directory tests
 # must still see) from the shell, quoted: it may hold blanks.
 GRADE_FLAGS := --keep="$$(pwd)" \

@@ -14,6 +14,7 @@
 #include "ipc_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -100,6 +101,76 @@ parse_test_line(char *line, struct driver_test *t)
 	return 0;
 }
 
+/** Read a file of the build directory whole (malloc'd), or NULL. */
+static char *
+read_build_file(const char *build_dir, const char *name)
+{
+	char path[1200], *text = NULL;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", build_dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return NULL;
+	if (ipc_read_to_end(fd, &text, 1 << 20) == -1) {
+		free(text);
+		text = NULL;
+	}
+	close(fd);
+	return text;
+}
+
+/** The first @p max lines of a build file, and how many more there are. */
+static char *
+first_lines(const char *build_dir, const char *name, int max)
+{
+	char *text = read_build_file(build_dir, name), *at = text;
+	int lines = 0, more = 0;
+
+	for (; at != NULL && *at; at++) {
+		if (*at != '\n')
+			continue;
+		if (++lines == max && at[1] != '\0') {
+			for (char *rest = at + 1; *rest; rest++)
+				more += *rest == '\n';
+			at[1] = '\0';
+			break;
+		}
+	}
+	if (more > 0) {
+		char *cut = NULL;
+		if (asprintf(&cut, "%s... (%d more lines in %s/%s)", text, more,
+			     build_dir, name) != -1) {
+			free(text);
+			text = cut;
+		}
+	}
+	return text;
+}
+
+/** The file the student edits, relative to the current directory when it
+ *  is inside it (as make wrote it in student-file). */
+static void
+load_student_file(struct driver_lab *lab)
+{
+	char *path = read_build_file(lab->build_dir, "student-file");
+	char cwd[1024];
+	const char *shown = path;
+	size_t len;
+
+	if (path == NULL) {
+		snprintf(lab->student_file, sizeof(lab->student_file), "%s",
+			 "your code");
+		return;
+	}
+	path[strcspn(path, "\n")] = '\0';
+	len = getcwd(cwd, sizeof(cwd)) != NULL ? strlen(cwd) : 0;
+	if (len > 0 && strncmp(path, cwd, len) == 0 && path[len] == '/')
+		shown = path + len + 1;
+	snprintf(lab->student_file, sizeof(lab->student_file), "%s", shown);
+	free(path);
+}
+
 /** Load a lab's table from its grader (or grader-list when broken). */
 static int
 load_lab(const char *build_dir, struct driver_lab *lab)
@@ -141,6 +212,9 @@ load_lab(const char *build_dir, struct driver_lab *lab)
 	}
 	free(listing);
 	snprintf(lab->handout, sizeof(lab->handout), "labs/%s/README.md", lab->id);
+	load_student_file(lab);
+	if (lab->broken)
+		lab->compile_errors = first_lines(build_dir, "compile.log", 20);
 	return lab->id[0] ? 0 : -1;
 }
 
@@ -230,6 +304,8 @@ judge(struct driver_test *t, const struct sandbox_result *r,
 	t->passed = r->result_line != NULL &&
 		    strncmp(r->result_line, "PASS", 4) == 0 && r->reached &&
 		    r->problems == NULL;
+	if (r->output != NULL)
+		t->output = strdup(r->output); /* shown for a pass with VERBOSE=1 */
 	if (t->passed)
 		return;
 	if (r->result_line != NULL && strncmp(r->result_line, "PASS", 4) == 0 &&
@@ -278,8 +354,6 @@ judge(struct driver_test *t, const struct sandbox_result *r,
 	       t->message[strlen(t->message) - 1] == '\n')
 		t->message[strlen(t->message) - 1] = '\0';
 	append(&t->message, "\nread: %s, step %d", lab->handout, t->step);
-	if (r->output != NULL)
-		t->output = strdup(r->output);
 }
 
 /** Is this test selected by --step / --test? */
@@ -343,13 +417,40 @@ timed_out(const struct driver_test *t, const struct sandbox_result *r)
 		strstr(t->message, "(timed out)") != NULL);
 }
 
-/** Run every selected test of a lab. Returns the sandbox mode used. */
+/** The test running now, for the Ctrl+C message. */
+static const struct driver_test *running_test;
+
+/** On a terminal: one line that shows the running test and its time. */
+static void
+show_progress(const struct driver_test *t, double seconds)
+{
+	printf("\r  ....  step %d  %-44s %5.1f s\033[K", t->step, t->name,
+	       seconds);
+	fflush(stdout);
+}
+
+/** Does this lab have a test --step/--test selects? */
+static bool
+any_selected(const struct driver_options *opt, const struct driver_lab *lab)
+{
+	for (size_t i = 0; i < lab->n_tests; i++)
+		if (selected(opt, &lab->tests[i]))
+			return true;
+	return false;
+}
+
+/**
+ * Run every selected test of a lab; with @p live, print each test's line
+ * the moment it finishes. Returns the sandbox mode used.
+ */
 static const char *
-grade_lab(const struct driver_options *opt, struct driver_lab *lab)
+grade_lab(const struct driver_options *opt, struct driver_lab *lab, bool live)
 {
 	const char *mode = NULL;
 	int timeouts_in_a_row = 0;
 
+	if (live && any_selected(opt, lab))
+		report_text_lab_start(stdout, opt, lab);
 	for (size_t i = 0; i < lab->n_tests; i++) {
 		struct driver_test *t = &lab->tests[i];
 		struct sandbox_result r;
@@ -358,8 +459,9 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab)
 			continue;
 		if (lab->broken) {
 			t->ran = true;
-			append(&t->message, "your code did not compile (see the "
-					    "compiler's messages above)");
+			append(&t->message, "%s does not compile:\n%s",
+			       lab->student_file,
+			       lab->compile_errors ? lab->compile_errors : "");
 			continue;
 		}
 		if (timeouts_in_a_row >= MAX_TIMEOUTS_IN_A_ROW) {
@@ -370,20 +472,34 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab)
 			       "time limit per test); make the first test that "
 			       "timed out finish, then grade again",
 			       MAX_TIMEOUTS_IN_A_ROW);
+			if (live)
+				report_text_test(stdout, opt, lab, t);
 			continue;
 		}
 		start = ipc_now_ns();
+		running_test = t;
 		if (sandbox_run_test(opt, lab, t, &r) == -1)
 			ipc_die_errno("cannot start the test sandbox");
+		if (opt->progress != NULL) {
+			printf("\r\033[K"); /* the progress line goes */
+			fflush(stdout);
+		}
 		t->seconds = (double)(ipc_now_ns() - start) / 1e9;
 		if (!r.stopped) { /* an interrupted test has no verdict */
 			judge(t, &r, lab, opt->timeout_scale);
 			timeouts_in_a_row = timed_out(t, &r) ? timeouts_in_a_row + 1
 							     : 0;
+			running_test = NULL;
 		}
 		mode = r.mode;
 		sandbox_result_free(&r);
+		if (live) {
+			report_text_test(stdout, opt, lab, t);
+			fflush(stdout);
+		}
 	}
+	if (live && any_selected(opt, lab) && !interrupted)
+		report_text_lab_end(stdout, opt, lab);
 	return mode;
 }
 
@@ -414,6 +530,21 @@ add_hidden(struct driver_options *opt, const char *path)
 	opt->hide[opt->n_hide++] = absolute(path);
 }
 
+/** STEP=N: a number from 1; anything else is a clear error. */
+static int
+parse_step(const char *text)
+{
+	char *end;
+	long step = strtol(text, &end, 10);
+
+	if (*text == '\0' || *end != '\0' || step < 1 || step > 99) {
+		fprintf(stderr, "ipcgrade: STEP=%s: a step is a number (1, 2, "
+				"...) from the lab's handout\n", text);
+		exit(2);
+	}
+	return (int)step;
+}
+
 /** Parse options into @p opt; returns the index of the first BUILD_DIR. */
 static int
 parse_options(int argc, char **argv, struct driver_options *opt)
@@ -441,7 +572,7 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		switch (c) {
 		case 'f': opt->format = optarg; break;
 		case 'o': opt->output = optarg; break;
-		case 's': opt->step = atoi(optarg); break;
+		case 's': opt->step = parse_step(optarg); break;
 		case 't': opt->only_test = optarg; break;
 		case 'k': opt->keep_path = absolute(optarg); break;
 		case 'H': add_hidden(opt, optarg); break;
@@ -525,6 +656,7 @@ main(int argc, char **argv)
 	const char *mode = NULL;
 	size_t n = 0;
 	int first = parse_options(argc, argv, &opt);
+	bool live;
 	char *run_dir;
 
 	if (first >= argc) {
@@ -532,6 +664,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	opt.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	live = opt.output != NULL || strcmp(opt.format, "text") == 0;
+	if (live && isatty(STDOUT_FILENO) && getenv("TERM") != NULL &&
+	    strcmp(getenv("TERM"), "dumb") != 0)
+		opt.progress = show_progress;
 	opt.test_uid = pick_test_uid();
 	labs = calloc((size_t)(argc - first), sizeof(*labs));
 	if (labs == NULL)
@@ -544,7 +680,7 @@ main(int argc, char **argv)
 					"this lab (is it built?)\n", argv[i]);
 			continue;
 		}
-		const char *lab_mode = grade_lab(&opt, &labs[n]);
+		const char *lab_mode = grade_lab(&opt, &labs[n], live);
 		if (lab_mode != NULL)
 			mode = lab_mode;
 		n++;
@@ -554,19 +690,31 @@ main(int argc, char **argv)
 			strerror(errno));
 	free(run_dir);
 	if (interrupted) {
-		fprintf(stderr, "ipcgrade: interrupted; the tests that did not "
-				"run are not in the report\n");
-		report_text(stdout, &opt, labs, n, mode);
+		if (running_test != NULL)
+			fprintf(stderr, "\nipcgrade: interrupted during %s: it was "
+					"stopped and cleaned up; it and the tests "
+					"after it are not in the report\n",
+				running_test->name);
+		else
+			fprintf(stderr, "\nipcgrade: interrupted; the tests that "
+					"did not run are not in the report\n");
+		report_text_summary(stdout, &opt, labs, n, mode);
 		return 130;
 	}
 	if ((opt.step || opt.only_test) && !any_ran(labs, n)) {
-		fprintf(stderr, "ipcgrade: no test matches %s%s%s%d\n",
-			opt.only_test ? "TEST=" : "", opt.only_test ? opt.only_test : "",
-			opt.only_test ? " / STEP=" : "STEP=", opt.step);
+		if (opt.only_test != NULL && opt.step)
+			fprintf(stderr, "ipcgrade: no test matches TEST=%s in "
+					"STEP=%d\n", opt.only_test, opt.step);
+		else if (opt.only_test != NULL)
+			fprintf(stderr, "ipcgrade: no test matches TEST=%s\n",
+				opt.only_test);
+		else
+			fprintf(stderr, "ipcgrade: no test is in STEP=%d\n",
+				opt.step);
 		return 2;
 	}
-	if (opt.output != NULL || strcmp(opt.format, "text") == 0)
-		report_text(stdout, &opt, labs, n, mode);
+	if (live)
+		report_text_summary(stdout, &opt, labs, n, mode);
 	if (opt.output != NULL) {
 		FILE *f = fopen(opt.output, "w");
 		if (f == NULL)

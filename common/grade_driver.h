@@ -36,6 +36,8 @@ struct driver_lab {
 	char build_dir[1024];	   /**< where grader, demo, compile.log live */
 	char handout[1024];	   /**< path of the handout shown in hints */
 	bool broken;		   /**< the code did not compile */
+	char student_file[1100];   /**< the file the student edits */
+	char *compile_errors;	   /**< the compiler's first lines (malloc'd) */
 	struct driver_test *tests; /**< the table */
 	size_t n_tests;		   /**< rows */
 };
@@ -55,6 +57,8 @@ struct driver_options {
 	size_t n_hide;	       /**< entries in hide */
 	double timeout_scale;  /**< from CK_TIMEOUT_MULTIPLIER */
 	uid_t test_uid;	       /**< run tests as this uid; -1: as we are */
+	/** Called about 5 times a second while a test runs (or NULL). */
+	void (*progress)(const struct driver_test *test, double seconds);
 };
 
 /** @brief What a sandboxed run of one test produced. */
@@ -128,6 +132,48 @@ bool confinement_available(const char *mqueue);
  */
 void report_text(FILE *out, const struct driver_options *opt,
 		 const struct driver_lab *labs, size_t n, const char *mode);
+
+/**
+ * @brief Print a lab's heading; for a lab that does not compile, also the
+ *        compiler's first errors and one line for the lab.
+ * @param out where to print
+ * @param opt run options (colour)
+ * @param lab the lab
+ */
+void report_text_lab_start(FILE *out, const struct driver_options *opt,
+			   const struct driver_lab *lab);
+
+/**
+ * @brief Print one test's line, and for a failure why and what it printed.
+ * @param out where to print
+ * @param opt run options (colour, verbose)
+ * @param lab the test's lab
+ * @param t   the test (nothing is printed unless it ran)
+ */
+void report_text_test(FILE *out, const struct driver_options *opt,
+		      const struct driver_lab *lab, const struct driver_test *t);
+
+/**
+ * @brief Print a lab's score line.
+ * @param out where to print
+ * @param opt run options (colour)
+ * @param lab the lab
+ */
+void report_text_lab_end(FILE *out, const struct driver_options *opt,
+			 const struct driver_lab *lab);
+
+/**
+ * @brief Print the closing table: per lab the tests passed, the points and
+ *        the next step to work on, then the total and the sandbox mode.
+ * @param out  where to print
+ * @param opt  run options (colour)
+ * @param labs the graded labs
+ * @param n    how many
+ * @param mode sandbox mode that ran
+ */
+void report_text_summary(FILE *out, const struct driver_options *opt,
+			 const struct driver_lab *labs, size_t n,
+			 const char *mode);
 
 /**
  * @brief Write the results in TAP version 13.

@@ -54,45 +54,138 @@ print_indented(FILE *out, const char *text, const char *indent)
 	}
 }
 
+/** The escape sequences of the text report: colour only on a terminal. */
+struct style {
+	const char *green, *red, *bold, *dim, *off;
+};
+
+static struct style
+style_of(const struct driver_options *opt)
+{
+	if (!opt->color)
+		return (struct style){ "", "", "", "", "" };
+	return (struct style){ "\033[32m", "\033[31m", "\033[1m", "\033[2m",
+			       "\033[0m" };
+}
+
+void
+report_text_lab_start(FILE *out, const struct driver_options *opt,
+		      const struct driver_lab *lab)
+{
+	struct style c = style_of(opt);
+	int possible = 0;
+
+	fprintf(out, "%s%s: %s%s\n", c.bold, lab->id, lab->title, c.off);
+	if (!lab->broken)
+		return;
+	/* One message for the cause: the compiler's first errors, once. */
+	for (size_t i = 0; i < lab->n_tests; i++)
+		possible += lab->tests[i].points;
+	fprintf(out, "  %sdoes not compile%s: %s\n", c.red, c.off, lab->student_file);
+	if (lab->compile_errors != NULL)
+		print_indented(out, lab->compile_errors, "    ");
+	fprintf(out, "  its %zu tests (%d points) score 0: fix the first error "
+		     "above, then grade again\n",
+		lab->n_tests, possible);
+}
+
+void
+report_text_test(FILE *out, const struct driver_options *opt,
+		 const struct driver_lab *lab, const struct driver_test *t)
+{
+	struct style c = style_of(opt);
+
+	if (lab->broken || !t->ran)
+		return;
+	fprintf(out, "  %s%s%s  step %d  %-44s %2d/%-2d\n",
+		t->passed ? c.green : c.red, t->passed ? "PASS" : "FAIL", c.off,
+		t->step, t->name, t->passed ? t->points : 0, t->points);
+	if (t->message != NULL)
+		print_indented(out, t->message, "        ");
+	if (t->output != NULL && (!t->passed || opt->verbose)) {
+		fprintf(out, "        %sthe test printed:%s\n", c.dim, c.off);
+		print_indented(out, t->output, "        | ");
+	}
+}
+
+void
+report_text_lab_end(FILE *out, const struct driver_options *opt,
+		    const struct driver_lab *lab)
+{
+	struct style c = style_of(opt);
+	int score, possible;
+
+	lab_score(lab, &score, &possible);
+	fprintf(out, "  %sScore: %d/%d%s\n\n", c.bold, score, possible, c.off);
+}
+
+/** The first failing test of the lowest step that has one, or NULL. */
+static const struct driver_test *
+next_to_fix(const struct driver_lab *lab)
+{
+	const struct driver_test *next = NULL;
+
+	for (size_t i = 0; i < lab->n_tests; i++) {
+		const struct driver_test *t = &lab->tests[i];
+		if (t->ran && !t->passed && (next == NULL || t->step < next->step))
+			next = t;
+	}
+	return next;
+}
+
+void
+report_text_summary(FILE *out, const struct driver_options *opt,
+		    const struct driver_lab *labs, size_t n, const char *mode)
+{
+	struct style c = style_of(opt);
+	int total = 0, total_possible = 0;
+
+	fprintf(out, "%s%-16s %7s %9s  %s%s\n", c.bold, "Lab", "Tests", "Points",
+		"Next", c.off);
+	for (size_t l = 0; l < n; l++) {
+		const struct driver_lab *lab = &labs[l];
+		const struct driver_test *next = next_to_fix(lab);
+		int score, possible, ran = 0, passed = 0;
+		char tests[32], points[32];
+		for (size_t i = 0; i < lab->n_tests; i++) {
+			ran += lab->tests[i].ran;
+			passed += lab->tests[i].passed;
+		}
+		if (ran == 0)
+			continue;
+		lab_score(lab, &score, &possible);
+		total += score;
+		total_possible += possible;
+		snprintf(tests, sizeof(tests), "%d/%d", passed, ran);
+		snprintf(points, sizeof(points), "%d/%d", score, possible);
+		fprintf(out, "%-16s %7s %9s  ", lab->id, tests, points);
+		if (lab->broken)
+			fprintf(out, "%smake %s compile%s\n", c.red,
+				lab->student_file, c.off);
+		else if (next == NULL)
+			fprintf(out, "%sdone%s\n", c.green, c.off);
+		else
+			fprintf(out, "step %d, %s (%s)\n", next->step, next->name,
+				lab->handout);
+	}
+	fprintf(out, "%sTotal score: %d/%d%s", c.bold, total, total_possible,
+		c.off);
+	if (mode != NULL)
+		fprintf(out, "  %s(sandbox: %s)%s", c.dim, mode, c.off);
+	fputc('\n', out);
+}
+
 void
 report_text(FILE *out, const struct driver_options *opt,
 	    const struct driver_lab *labs, size_t n, const char *mode)
 {
-	const char *green = opt->color ? "\033[32m" : "";
-	const char *red = opt->color ? "\033[31m" : "";
-	const char *bold = opt->color ? "\033[1m" : "";
-	const char *dim = opt->color ? "\033[2m" : "";
-	const char *off = opt->color ? "\033[0m" : "";
-	int total = 0, total_possible = 0;
-
 	for (size_t l = 0; l < n; l++) {
-		const struct driver_lab *lab = &labs[l];
-		int score, possible;
-		fprintf(out, "%s%s: %s%s\n", bold, lab->id, lab->title, off);
-		for (size_t i = 0; i < lab->n_tests; i++) {
-			const struct driver_test *t = &lab->tests[i];
-			if (!t->ran)
-				continue;
-			fprintf(out, "  %s%s%s  step %d  %-44s %2d/%-2d\n",
-				t->passed ? green : red, t->passed ? "PASS" : "FAIL",
-				off, t->step, t->name, t->passed ? t->points : 0,
-				t->points);
-			if (t->message != NULL)
-				print_indented(out, t->message, "        ");
-			if (t->output != NULL && (!t->passed || opt->verbose)) {
-				fprintf(out, "        %sthe test printed:%s\n", dim, off);
-				print_indented(out, t->output, "        | ");
-			}
-		}
-		lab_score(lab, &score, &possible);
-		total += score;
-		total_possible += possible;
-		fprintf(out, "  %sScore: %d/%d%s\n\n", bold, score, possible, off);
+		report_text_lab_start(out, opt, &labs[l]);
+		for (size_t i = 0; i < labs[l].n_tests; i++)
+			report_text_test(out, opt, &labs[l], &labs[l].tests[i]);
+		report_text_lab_end(out, opt, &labs[l]);
 	}
-	fprintf(out, "%sTotal score: %d/%d%s", bold, total, total_possible, off);
-	if (mode != NULL)
-		fprintf(out, "  %s(sandbox: %s)%s", dim, mode, off);
-	fputc('\n', out);
+	report_text_summary(out, opt, labs, n, mode);
 }
 
 /* ------------------------------------------------------------------ TAP */

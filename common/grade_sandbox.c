@@ -1160,6 +1160,45 @@ parse_fields(char *buf, size_t len, struct sandbox_result *result)
 						"to tests (make doctor)");
 }
 
+/**
+ * Read the supervisor's report until it ends; meanwhile, with a progress
+ * callback, call it about five times a second with the time so far.
+ */
+static ssize_t
+read_report(int fd, char **report, const struct driver_options *opt,
+	    const struct driver_test *test)
+{
+	uint64_t start = ipc_now_ns();
+	size_t len = 0, cap = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (opt->progress == NULL)
+		return ipc_read_to_end(fd, report, 16 << 20);
+	*report = NULL;
+	for (;;) {
+		ssize_t n;
+		if (poll(&p, 1, 200) == 0) {
+			opt->progress(test, (double)(ipc_now_ns() - start) / 1e9);
+			continue;
+		}
+		if (len + 65536 > cap) {
+			char *bigger = realloc(*report, cap = cap * 2 + 65536);
+			if (bigger == NULL)
+				return -1;
+			*report = bigger;
+		}
+		n = read(fd, *report + len, cap - len - 1);
+		if (n == 0 || (n == -1 && errno != EINTR))
+			break;
+		len += n > 0 ? (size_t)n : 0;
+		if (len > (16u << 20))
+			break;
+	}
+	if (*report != NULL)
+		(*report)[len] = '\0';
+	return (ssize_t)len;
+}
+
 /** The supervisor of the test running now (0: none), for sandbox_stop(). */
 static volatile sig_atomic_t current_supervisor;
 
@@ -1199,7 +1238,7 @@ sandbox_run_test(const struct driver_options *opt,
 	}
 	close(fds[1]);
 	current_supervisor = pid;
-	len = ipc_read_to_end(fds[0], &report, 16 << 20);
+	len = read_report(fds[0], &report, opt, test);
 	close(fds[0]);
 	ipc_waitpid(pid, NULL);
 	current_supervisor = 0;

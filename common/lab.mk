@@ -117,16 +117,17 @@ $(B)/grader-list: $(GRADE_OBJS) $(LIBGRADE)
 replace_link = ln -sfn "$$(cd $(dir $(1)) && pwd -P)/$(notdir $(1))" $(2).new.$$$$ && \
 	mv -Tf $(2).new.$$$$ $(2)
 
-# Build what grading needs. When the code under test does not compile, show
-# the compiler's messages, keep them in compile.log (the driver then scores
-# the lab 0) and build grader-list instead: the other labs are still graded.
+# Build what grading needs. When the code under test does not compile, keep
+# the compiler's messages in compile.log (the driver shows the first ones
+# once and scores the lab 0) and build grader-list instead: the other labs
+# are still graded. student-file names the file the student edits.
 grade-build: $(LIBGRADE) $(LIBIPC) | $(B)/
 	@rm -f $(B)/compile.log
+	@printf '%s\n' "$$(cd $(IMPL_DIR) && pwd)/$(STUDENT_SRCS)" >$(B)/student-file
 	@if ! $(MAKE) -s --no-print-directory $(B)/grader $(B)/demo \
 		>$(B)/compile.out 2>&1; then \
-		grep -v '^make' $(B)/compile.out >&2; \
-		mv $(B)/compile.out $(B)/compile.log; \
-		echo "$(LAB): $(if $(filter .,$(IMPL_DIR)),$(LAB),$(notdir $(IMPL_DIR)))/$(STUDENT_SRCS) does not compile: this lab scores 0" >&2; \
+		grep -v '^make' $(B)/compile.out >$(B)/compile.log; \
+		rm -f $(B)/compile.out; \
 		$(MAKE) -s --no-print-directory $(B)/grader-list; \
 	else \
 		grep -v '^make' $(B)/compile.out >&2 || true; rm -f $(B)/compile.out; \
