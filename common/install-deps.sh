@@ -35,6 +35,7 @@ if [ "${1:-grade}" = test ]; then
 	have_cmd xmllint || want libxml2-utils
 	have_cmd clang-format || want clang-format
 	have_cmd python3 || want python3
+	have_cmd tmux || want tmux
 fi
 
 [ -z "$need" ] && exit 0

@@ -3,7 +3,7 @@
 # The suite's own tests (make test). Usage:
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
-#                             buggy alt asan formats roster paths format docs
+#                             buggy alt asan formats roster paths tty format docs
 #                             (NN: one lab, for buggy and alt)
 # Prints "ok"/"not ok" per check and ends with "N passed, N failed".
 set -u
@@ -213,7 +213,18 @@ part_formats() {
 		'.score == ([.tests[].score] | add) and .max_score == ([.tests[].max_score] | add)' \
 		"$OUT/report.json"
 	check "an unknown LAB is a clear error" sh -c \
-		"$MAKE grade LAB=99 2>&1 | grep -q 'no lab matches LAB=99'"
+		"$MAKE grade LAB=99 2>&1 | grep -q 'no lab is called 99'"
+	check "LAB=0 is a clear error, not every lab" sh -c \
+		"$MAKE grade LAB=0 2>&1 | grep -q 'no lab is called 0'"
+	check "STEP=x is a clear error, not the whole lab" sh -c \
+		"$MAKE grade LAB=$lab STEP=x 2>&1 | grep -q 'STEP=x: a step is a number'"
+	local first second
+	first=$(labs | sed -n 1p) second=$(labs | sed -n 2p)
+	check "LAB by number, name, full name or a list selects those labs" sh -c "
+		$MAKE grade IMPL=solutions LAB=${first%%-*} TEST=none 2>&1 | grep -q 'no test matches' &&
+		$MAKE grade IMPL=solutions LAB=${first#*-} FORMAT=json STEP=1 | jq -e '[.tests[].lab] | unique == [\"$first\"]' >/dev/null &&
+		$MAKE grade IMPL=solutions LAB=$((10#${first%%-*})) FORMAT=json STEP=1 | jq -e '[.tests[].lab] | unique == [\"$first\"]' >/dev/null &&
+		$MAKE grade IMPL=solutions LAB='$first ${second#*-}' FORMAT=json STEP=1 | jq -e '[.tests[].lab] | unique == [\"$first\", \"$second\"]' >/dev/null"
 	check "a mistyped TEST is a clear error" sh -c \
 		"$MAKE grade LAB=$lab TEST=test_no_such 2>&1 | grep -q 'no test matches'"
 }
@@ -331,6 +342,43 @@ part_paths() {
 		echo "    (log: $log; the copy: $clone)"; fi
 }
 
+# The terminal view, as a student sees it: the driver runs in tmux; what it
+# writes to the terminal is streamed (pipe-pane) to a FIFO we read, and the
+# final screen is captured. Synchronised on the events themselves (the
+# stream, tmux wait-for), never on a delay.
+part_tty() {
+	local sock="ipclab-test-$$" dir="$BUILD/tty" hostile_b
+	command -v tmux >/dev/null || { not_ok "tmux is installed (make test installs it)"; return; }
+	rm -rf "$dir" && mkdir -p "$dir" && mkfifo "$dir/stream"
+	$MAKE -C tests/engine/hostile VARIANT_NAME=attack grade-build >"$dir/build.log" 2>&1
+	hostile_b="$ROOT/$BUILD/tests/hostile/attack"
+	# Held until the stream is being read: then the driver starts.
+	tmux -L "$sock" new-session -d -s tty -x 110 -y 30 \
+		"tmux -L $sock wait-for go; CK_TIMEOUT_MULTIPLIER=4 TERM=xterm '$ROOT/$DRIVER' --keep='$ROOT' \
+		--test=test_sum_small,test_hang_1 '$hostile_b'; tmux -L $sock wait-for -S done; cat" || {
+		not_ok "tmux starts a session"; return; }
+	tmux -L "$sock" pipe-pane -t tty -o "cat >'$dir/stream'"
+	{ tmux -L "$sock" wait-for -S go; } &
+	tr '\r' '\n' <"$dir/stream" >"$dir/stream.txt" &
+	local reader=$!
+	tmux -L "$sock" wait-for done
+	tmux -L "$sock" capture-pane -p -t tty >"$dir/screen.txt"
+	tmux -L "$sock" kill-server
+	wait "$reader"
+	wait
+	check "on a terminal, a progress line names the running test and its time" \
+		grep -qE '^  \.\.\.\.  step 3  test_hang_1 +[0-9]+\.[0-9] s' "$dir/stream.txt"
+	check "the progress line is gone from the final screen" \
+		sh -c "! grep -q '\\.\\.\\.\\.' '$dir/screen.txt'"
+	check "the final screen shows each test's line and the closing table" \
+		sh -c "grep -q 'FAIL  step 1  test_sum_small' '$dir/screen.txt' &&
+		       grep -q 'FAIL  step 3  test_hang_1' '$dir/screen.txt' &&
+		       grep -q '^Lab  *Tests  *Points  Next' '$dir/screen.txt' &&
+		       grep -q '^hostile  *0/2  *0/2  step 1, test_sum_small' '$dir/screen.txt' &&
+		       grep -q '^Total score: 0/2' '$dir/screen.txt'" ||
+		sed 's/^/    | /' "$dir/screen.txt"
+}
+
 # The code students read follows .clang-format: the shared headers and
 # helpers, every skeleton, header and demo, every reference solution.
 # (Graders are exempt: their long teaching messages read better by hand.)
@@ -353,13 +401,13 @@ $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 
 case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
-	part_buggy; part_alt; part_asan; part_formats; part_roster; part_paths; part_format; part_docs ;;
-build|unit|engine|reference|skeleton|asan|formats|roster|paths|format|docs) "part_$1" ;;
+	part_buggy; part_alt; part_asan; part_formats; part_roster; part_paths; part_tty; part_format; part_docs ;;
+build|unit|engine|reference|skeleton|asan|formats|roster|paths|tty|format|docs) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 alt) part_alt "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|asan|formats|roster|paths|format|docs]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|asan|formats|roster|paths|tty|format|docs]" >&2; exit 2 ;;
 esac
 echo
 echo "$passed passed, $failed failed"
