@@ -596,7 +596,9 @@ check_children(char *msg)
 		fclose(f);
 	if (more > 0)
 		append(msg, "... and %d more children: is there a fork() in a "
-			    "loop that never stops?\n", more);
+			    "loop that never stops? (a test may have 256 "
+			    "processes; beyond, fork() fails with EAGAIN)\n",
+		       more);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		; /* reap all of them */
 	state.n_helpers = 0;

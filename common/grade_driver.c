@@ -280,14 +280,21 @@ explain_check_message(char **msg, const char *check_msg,
 				    "kills the writer unless SIGPIPE is ignored "
 				    "or blocked (then write fails with EPIPE)");
 		else if (value == SIGSEGV)
-			append(msg, ": an invalid memory access (run the demo "
-				    "under valgrind or build with SANITIZE=1)");
+			append(msg, ": an invalid memory access, or a NULL from "
+				    "malloc() used without a check (a test may "
+				    "use 4 GiB of memory); to find where: run the "
+				    "demo under valgrind, or grade with SANITIZE=1 "
+				    "(which also lifts the memory limit)");
 		else if (value == SIGXFSZ)
-			append(msg, ": it wrote more than 256 MiB to a file or "
-				    "to its output (runaway output?)");
-		else if (value == SIGKILL || value == SIGXCPU)
-			append(msg, ": it hit a resource limit (memory, CPU "
-				    "time, processes) or was killed by your code");
+			append(msg, ": it wrote more than 256 MiB, the limit "
+				    "for a file or the test's output (runaway "
+				    "output?)");
+		else if (value == SIGXCPU)
+			append(msg, ": it used more than its CPU time limit "
+				    "(%g s): a busy loop?",
+			       t->timeout_s * scale * 2 + 10);
+		else if (value == SIGKILL)
+			append(msg, ": killed, by your code or by a limit");
 	} else {
 		append(msg, "%s", check_msg);
 	}

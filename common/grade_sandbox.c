@@ -516,6 +516,15 @@ read_tail(const char *path)
 		free(buf);
 		return NULL;
 	}
+	if (size > OUTPUT_TAIL) { /* say so: the start is not shown */
+		char *cut = NULL;
+		if (asprintf(&cut, "[output cut: it printed %lld bytes; the "
+				   "last %d follow]\n%s",
+			     (long long)size, OUTPUT_TAIL, buf) != -1) {
+			free(buf);
+			buf = cut;
+		}
+	}
 	return buf;
 }
 
@@ -907,20 +916,32 @@ copy_programs(const struct driver_lab *lab, const char *bin_dir)
 	return 0;
 }
 
+/** Processes escaped listed one by one; beyond, only counted. */
+#define ESCAPED_LISTED 5
+
 /** In the PID namespace's init: describe and kill every process but us. */
 static void
 kill_namespace(struct text *t)
 {
 	DIR *proc = opendir("/proc");
 	struct dirent *e;
+	long count = 0;
 
 	while (proc != NULL && (e = readdir(proc)) != NULL) {
 		long pid = strtol(e->d_name, NULL, 10);
-		if (pid > 1)
+		if (pid > 1 && ++count <= ESCAPED_LISTED)
 			report_escaped(t, (pid_t)pid);
 	}
 	if (proc != NULL)
 		closedir(proc);
+	if (count > ESCAPED_LISTED)
+		text_add(t, "... %ld processes in all were left when the test "
+			    "ended%s\n", count,
+			 count >= TEST_PROCESSES - 16
+				 ? ": the limit is 256 per test (fork() fails "
+				   "with EAGAIN beyond it); is there a fork() "
+				   "in a loop that never stops?"
+				 : "");
 	kill(-1, SIGKILL); /* from init: every other process of the namespace */
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;

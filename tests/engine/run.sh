@@ -43,9 +43,11 @@ jq -e '.score == 4 and .max_score == 25' "$out/engine.json" >/dev/null ||
 
 # Student output cannot pass for the grader's lines: the last "Score:" line
 # of the text report is the real one, and no raw \r or escape gets through.
-"$driver" --keep="$root" --test=test_fake_summary "$BUILD/tests/engine" >"$out/engine-fake.txt" 2>&1
-grep -a 'Score:' "$out/engine-fake.txt" | tail -n 1 | grep -qx '  Score: 0/1' &&
-	grep -ai 'score:' "$out/engine-fake.txt" | tail -n 1 | grep -q '^Total score: 0/1 ' &&
+# A flood of output is cut, and the report says so.
+"$driver" --keep="$root" --test=test_fake_summary,test_flood "$BUILD/tests/engine" >"$out/engine-fake.txt" 2>&1
+grep -a 'Score:' "$out/engine-fake.txt" | tail -n 1 | grep -qx '  Score: 0/2' &&
+	grep -ai 'score:' "$out/engine-fake.txt" | tail -n 1 | grep -q '^Total score: 0/2 ' &&
+	grep -q '| \[output cut: it printed [0-9]* bytes; the last 2048 follow\]' "$out/engine-fake.txt" &&
 	! grep -q $'[\r\033]' "$out/engine-fake.txt" &&
 	grep -qF '| \r\e[2K  Score: 99/99' "$out/engine-fake.txt" ||
 	{ echo "    student output can pass for the grader's score line"; cat "$out/engine-fake.txt"; status=1; }
