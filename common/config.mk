@@ -76,7 +76,7 @@ $(LIBGRADE): $(CBUILD)/grade.o $(CBUILD)/grade_fault.o $(CBUILD)/ipc_util.o
 
 # The driver runs tests in sandboxes; it is never built with sanitizers so
 # its own checks stay out of the way of the code under test.
-$(DRIVER): $(addprefix $(ROOT)/common/,grade_driver.c grade_sandbox.c grade_confine.c grade_report.c ipc_util.c) $(wildcard $(ROOT)/common/*.h) | $(CBUILD)/
+$(DRIVER): $(addprefix $(ROOT)/common/,grade_driver.c grade_sandbox.c grade_confine.c grade_explain.c grade_report.c ipc_util.c) $(wildcard $(ROOT)/common/*.h) | $(CBUILD)/
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(COMMON_CPPFLAGS) -o $@ $(filter %.c,$^)
 
 %/:

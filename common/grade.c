@@ -780,7 +780,10 @@ run_one(const struct grade_lab *lab, const char *name)
 	suite = suite_create(lab->id);
 	tc = tcase_create((*t->test)->name);
 	tcase_add_checked_fixture(tc, grade_setup, grade_teardown);
-	tcase_set_timeout(tc, t->timeout_s > 0 ? t->timeout_s : 5.0);
+	tcase_set_timeout(tc, (t->timeout_s > 0 ? t->timeout_s : 5.0) +
+				      (getenv(GRADE_ENV_TIMEOUT_GRACE)
+					       ? atof(getenv(GRADE_ENV_TIMEOUT_GRACE))
+					       : 0));
 	tcase_add_exit_test(tc, *t->test, GRADE_PASS_STATUS);
 	suite_add_tcase(suite, tc);
 	runner = srunner_create(suite);

@@ -355,6 +355,9 @@ judge(struct driver_test *t, const struct sandbox_result *r,
 			       "through fd 3)?",
 			       how);
 	}
+	if (r->hang != NULL && t->message != NULL &&
+	    (strstr(t->message, "(timed out)") != NULL || r->overran))
+		append(&t->message, "\nwhen the time ran out:\n%s", r->hang);
 	if (r->problems != NULL)
 		append(&t->message, "%s%s", t->message ? "\n" : "", r->problems);
 	while (t->message && t->message[0] &&

@@ -67,6 +67,7 @@ struct sandbox_result {
 	bool reached;	   /**< the test's own end was reached (keyed record) */
 	char *problems;	   /**< leaks and escapes found, one per line */
 	char *output;	   /**< tail of the test's stdout/stderr */
+	char *hang;	   /**< what blocked it when time ran out, or NULL */
 	int grader_status; /**< wait status of the grader process */
 	bool overran;	   /**< the driver's outer time limit fired */
 	bool stopped;	   /**< interrupted (Ctrl+C): no verdict */
@@ -113,6 +114,15 @@ void sandbox_result_free(struct sandbox_result *result);
  */
 int confine_filesystem(const struct driver_options *opt, const char *test_dir,
 		       const char *mqueue);
+
+/**
+ * @brief Say in words what the processes of a test that ran out of time are
+ *        blocked in, and why nothing comes (the hang explainer).
+ * @param root the supervisor: every process below it is looked at, but the
+ *             engine's own (init, the grader's runner)
+ * @return the explanation (malloc'd), or NULL if there is nothing to say.
+ */
+char *explain_hang(pid_t root);
 
 /**
  * @brief Can confine_filesystem() work here (Landlock, and a mount of the

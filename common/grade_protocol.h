@@ -18,6 +18,10 @@
 #define GRADE_ENV_VERDICT_FD "IPCLAB_VERDICT_FD"
 /** Characters of the key: 32 hex digits (128 random bits). */
 #define GRADE_KEY_LEN 32
+/** Seconds added to each test's Check time limit: the supervisor looks at
+ *  a test that runs out of time before Check kills it (the hang
+ *  explainer), so Check must wait a little longer. */
+#define GRADE_ENV_TIMEOUT_GRACE "IPCLAB_TIMEOUT_GRACE"
 /** Path of the demo built from the code under test. */
 #define GRADE_ENV_DEMO "IPCLAB_DEMO"
 /** Path of the reference demo. */

@@ -49,6 +49,12 @@
 #define OUTPUT_TAIL 2048
 #define MAX_LISTED 256
 
+/** What the hang explainer said about the test running now, or NULL. */
+static char *hang_explained;
+/** Seconds Check waits past a test's time limit (see explain_hang()). */
+#define TIMEOUT_GRACE_S 1
+#define TIMEOUT_GRACE_TEXT "1"
+
 /** The supervisor's SIGTERM, as an fd: the driver asks it to stop early. */
 static int stop_fd = -1;
 /** Did the driver stop this test (Ctrl+C)? Then it has no verdict. */
@@ -770,6 +776,7 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	setenv("TMPDIR", test_dir, 1);
 	setenv(GRADE_ENV_TEST_DIR, test_dir, 1);
 	hand_channel_to_grader();
+	setenv(GRADE_ENV_TIMEOUT_GRACE, TIMEOUT_GRACE_TEXT, 1);
 	snprintf(demo, sizeof(demo), "%s/demo", bin_dir);
 	snprintf(ref, sizeof(ref), "%s/reference-demo", bin_dir);
 	if (access(demo, X_OK) == 0)
@@ -788,19 +795,32 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 /**
  * Wait for @p child (the grader, or init), killing it (and its group) after
  * @p limit_ms, or at once when the driver sends SIGTERM (Ctrl+C): either
- * way the supervisor goes on to clean up after the test.
+ * way the supervisor goes on to clean up after the test. At @p explain_ms,
+ * the test's own time limit, ask the hang explainer about the processes
+ * below @p root (as /proc shows them to us).
  */
 static int
-supervise_grader(pid_t child, int limit_ms, bool *overran)
+supervise_grader(pid_t child, pid_t root, int explain_ms, int limit_ms,
+		 bool *overran)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
 	struct pollfd pfd[2] = { { .fd = pidfd, .events = POLLIN },
 				 { .fd = stop_fd, .events = POLLIN } };
 	int status = 0, n;
 
+	/* At the test's own time limit (Check waits a grace longer), look at
+	 * what its processes are blocked in, while they still are. */
 	do
-		n = poll(pfd, 2, limit_ms);
+		n = poll(pfd, 2, explain_ms);
 	while (n == -1 && errno == EINTR);
+	if (n == 0) {
+		free(hang_explained);
+		hang_explained = explain_hang(root);
+		limit_ms -= explain_ms;
+		do
+			n = poll(pfd, 2, limit_ms);
+		while (n == -1 && errno == EINTR);
+	}
 	*overran = pidfd == -1 || n != 1 || !(pfd[0].revents & POLLIN);
 	stopped = stopped || (n >= 1 && (pfd[1].revents & POLLIN));
 	if (*overran) {
@@ -1013,7 +1033,8 @@ run_in_namespace(const struct driver_options *opt, const struct driver_lab *lab,
 {
 	const char *bin_dir = "/tmp/.ipclab-bin";
 	bool unprivileged = opt->test_uid != (uid_t)-1;
-	int limit_ms = (int)(test->timeout_s * opt->timeout_scale * 1000) + 5000;
+	int explain_ms = (int)(test->timeout_s * opt->timeout_scale * 1000);
+	int limit_ms = explain_ms + TIMEOUT_GRACE_S * 1000 + 5000;
 	int fds[2];
 	pid_t init;
 
@@ -1031,7 +1052,8 @@ run_in_namespace(const struct driver_options *opt, const struct driver_lab *lab,
 	}
 	close(fds[1]);
 	close_grader_ends();
-	*status = supervise_grader(init, limit_ms, overran);
+	/* /proc, mounted by init, shows the test's PID namespace: init is 1. */
+	*status = supervise_grader(init, 1, explain_ms, limit_ms, overran);
 	if (!*overran && init != -1)
 		read_init_report(fds[0], status, problems);
 	close(fds[0]);
@@ -1045,7 +1067,8 @@ run_with_subreaper(const struct driver_options *opt,
 		   struct text *problems)
 {
 	char grader_path[1200];
-	int limit_ms = (int)(test->timeout_s * opt->timeout_scale * 1000) + 5000;
+	int explain_ms = (int)(test->timeout_s * opt->timeout_scale * 1000);
+	int limit_ms = explain_ms + TIMEOUT_GRACE_S * 1000 + 5000;
 	pid_t grader;
 
 	snprintf(grader_path, sizeof(grader_path), "%s/grader", lab->build_dir);
@@ -1056,7 +1079,8 @@ run_with_subreaper(const struct driver_options *opt,
 			    can_run_unprivileged(opt, grader_path));
 	}
 	close_grader_ends();
-	*status = supervise_grader(grader, limit_ms, overran);
+	*status = supervise_grader(grader, getpid(), explain_ms, limit_ms,
+				   overran);
 	kill_escaped(problems);
 }
 
@@ -1127,6 +1151,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	send_field(report_fd, "REACHED", reached ? "1" : "0");
 	send_field(report_fd, "PROBLEMS", problems.buf);
 	send_field(report_fd, "OUTPUT", output);
+	send_field(report_fd, "HANG", hang_explained);
 	_exit(0);
 }
 
@@ -1168,6 +1193,8 @@ parse_fields(char *buf, size_t len, struct sandbox_result *result)
 			result->problems = value;
 		else if (strcmp(tag, "OUTPUT") == 0 && n)
 			result->output = value;
+		else if (strcmp(tag, "HANG") == 0 && n)
+			result->hang = value;
 		else if (strcmp(tag, "ERROR") == 0)
 			result->problems = value;
 		else
@@ -1275,5 +1302,6 @@ sandbox_result_free(struct sandbox_result *result)
 	free(result->result_line);
 	free(result->problems);
 	free(result->output);
+	free(result->hang);
 	memset(result, 0, sizeof(*result));
 }

@@ -17,6 +17,7 @@
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -143,6 +144,109 @@ read_solutions(void)
 	return 0;
 }
 
+/* The classic deadlocks, for the hang explainer: each blocks for good. */
+
+/** A child reads a pipe whose write end the parent keeps (and waits). */
+static int
+pipe_keeps_write_end(void)
+{
+	int fds[2];
+	char c;
+	pid_t child;
+
+	if (pipe(fds) == -1 || (child = fork()) == -1)
+		return -1;
+	if (child == 0) {
+		close(fds[1]);
+		while (read(fds[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(fds[0]); /* but not fds[1]: the child never sees EOF */
+	waitpid(child, NULL, 0);
+	return 0;
+}
+
+/** Both ends of a socketpair write 1 MiB before reading anything. */
+static int
+socketpair_both_write(void)
+{
+	static char big[1 << 20];
+	int sv[2];
+	pid_t child;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1 ||
+	    (child = fork()) == -1)
+		return -1;
+	int mine = child == 0 ? sv[1] : sv[0];
+	close(child == 0 ? sv[0] : sv[1]);
+	for (size_t done = 0; done < sizeof(big);) {
+		ssize_t n = write(mine, big + done, sizeof(big) - done);
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	if (child == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	return 0;
+}
+
+/** Open a FIFO for reading when nobody will open it for writing. */
+static int
+fifo_open_no_peer(void)
+{
+	if (mkfifo("lonely.fifo", 0600) == -1)
+		return -1;
+	return open("lonely.fifo", O_RDONLY) == -1 ? -1 : 0;
+}
+
+/** sem_wait() on a semaphore that starts at 0 and nobody posts. */
+static int
+sem_never_posted(void)
+{
+	sem_t sem;
+
+	if (sem_init(&sem, 0, 0) == -1)
+		return -1;
+	return sem_wait(&sem);
+}
+
+/** msgrcv() on an empty queue, without IPC_NOWAIT. */
+static int
+msgrcv_empty(void)
+{
+	struct {
+		long type;
+		char text[16];
+	} msg;
+	int id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+
+	if (id == -1)
+		return -1;
+	return msgrcv(id, &msg, sizeof(msg.text), 7, 0) == -1 ? -1 : 0;
+}
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/** The pause() race lost for sure: the signal comes first. */
+static int
+pause_after_signal(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL) == -1)
+		return -1;
+	raise(SIGUSR1); /* handled now: pause() below waits for another */
+	pause();
+	return 0;
+}
+
 int
 misbehave(const char *name, int arg)
 {
@@ -213,6 +317,18 @@ misbehave(const char *name, int arg)
 		int fd = open("/tmp/ipclab-fixed-name", O_CREAT | O_WRONLY, 0600);
 		return fd == -1 ? -1 : close(fd);
 	}
+	if (strcmp(name, "pipe_keeps_write_end") == 0)
+		return pipe_keeps_write_end();
+	if (strcmp(name, "socketpair_both_write") == 0)
+		return socketpair_both_write();
+	if (strcmp(name, "fifo_open_no_peer") == 0)
+		return fifo_open_no_peer();
+	if (strcmp(name, "sem_never_posted") == 0)
+		return sem_never_posted();
+	if (strcmp(name, "msgrcv_empty") == 0)
+		return msgrcv_empty();
+	if (strcmp(name, "pause_after_signal") == 0)
+		return pause_after_signal();
 	if (strcmp(name, "write_project") == 0)
 		return write_project();
 	if (strcmp(name, "read_solutions") == 0)
