@@ -8,6 +8,10 @@
 #   make doctor        the machine limits a student may hit
 #   make dist          the student handout (no solutions) as a tarball
 #   make roster SUBMISSIONS=dir [OUT=prefix]   grade a class into a CSV/JSON roster
+#   make               your progress and this help (also: make help)
+#   make progress      which steps of which labs pass, and what is next
+#   make watch [LAB=01] [STEP=2]   grade again at every save
+#   make hint LAB=01 [TEST=name]   a hint, one more each time you ask
 
 # Make sees only paths relative to the project (see common/config.mk), so
 # the project may live in a folder whose path has blanks or quotes.
@@ -30,9 +34,42 @@ GRADE_FLAGS := --keep="$$(pwd)" \
 	$(if $(OUT),--output=$(call shquote,$(OUT))) \
 	$(if $(STEP),--step=$(call shquote,$(STEP))) \
 	$(if $(TEST),--test=$(call shquote,$(TEST))) \
-	$(if $(SANITIZE),--no-memory-limit) $(if $(VERBOSE),--verbose)
+	$(if $(SANITIZE),--no-memory-limit) $(if $(VERBOSE),--verbose) \
+	$(if $(filter labs,$(IMPL)),--record=$(BUILD_DIR)/progress)
 
-.PHONY: all grade test check docs demo doctor roster dist clean common common-libs deps-test
+.PHONY: all grade test check docs demo doctor roster dist clean common common-libs deps-test \
+	help progress hint watch
+.DEFAULT_GOAL := help
+
+# make with no target: where the student stands, and the commands.
+help:
+	@common/progress.sh $(BUILD_DIR)
+	@echo
+	@echo "Commands:"
+	@echo "  make grade [LAB=01] [STEP=2]   grade your labs (LAB=1, 01, pipe or \"01 02\")"
+	@echo "  make watch [LAB=01] [STEP=2]   grade again each time you save"
+	@echo "  make hint LAB=01 [TEST=name]   a hint for the first failing test; ask again for more"
+	@echo "  make progress                  this table"
+	@echo "  make demo LAB=01               build a lab's demo program"
+	@echo "  make docs                      the handouts and the API as a web site"
+	@echo "  make doctor                    this machine's IPC limits"
+	@echo "The handouts: labs/NN-topic/README.md. More: README.md."
+
+progress:
+	@common/progress.sh $(BUILD_DIR)
+
+hint: common
+	@$(if $(LAB),:,echo "make hint: say which lab, e.g. make hint LAB=01 [TEST=name]" >&2; exit 2)
+	@$(if $(SELECTED),:,$(NO_LAB))
+	@$(if $(word 2,$(SELECTED)),echo "make hint: one lab at a time (LAB=$(LAB))" >&2; exit 2,:)
+	@[ -x $(BUILD_DIR)/labs/$(SELECTED)/grader ] || [ -x $(BUILD_DIR)/labs/$(SELECTED)/grader-list ] || \
+		$(MAKE) -s --no-print-directory -C labs/$(SELECTED) LAB=$(SELECTED) grade-build >/dev/null 2>&1 || true
+	@common/hint.sh $(BUILD_DIR) $(SELECTED) $(if $(TEST),$(call shquote,$(TEST)))
+
+watch: common
+	@$(ROOT)/common/install-deps.sh watch
+	@$(if $(SELECTED),:,$(NO_LAB))
+	@common/watch.sh $(BUILD_DIR) "$(SELECTED)" $(if $(STEP),$(call shquote,$(STEP)))
 
 all: common
 	@for lab in $(LABS); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab all || exit 1; done

@@ -53,11 +53,32 @@ struct grade_lab {
 #define GRADE_COUNT(table) (sizeof(table) / sizeof((table)[0]))
 
 /**
+ * @brief Three hints for one test, each saying more than the one before:
+ *        shown one at a time by `make hint` (the student asks again for
+ *        the next).
+ */
+struct grade_hint {
+	const char *test;      /**< the test's name, test_unit_behaviour */
+	const char *nudge;     /**< 1: where to look, what to ask oneself */
+	const char *mechanism; /**< 2: how the mechanism behaves here */
+	const char *call;      /**< 3: the exact call(s) and where they go */
+};
+
+/**
+ * @brief A lab's hints: defined in the lab's grade/hints.c (lab.mk links
+ *        it when it exists), a row per test; tests without a row get none.
+ */
+extern const struct grade_hint grade_hints[];
+/** @brief Rows in grade_hints. */
+extern const size_t grade_n_hints;
+
+/**
  * @brief Entry point of a lab grader: build the Check suite and run it.
  *
  * Usage (normally only the driver calls these):
  * `grader --list` prints the table; `grader --run NAME` runs one test and
- * sends its verdict on the channel the driver gives it (grade_protocol.h).
+ * sends its verdict on the channel the driver gives it (grade_protocol.h);
+ * `grader --hint NAME LEVEL` prints hint LEVEL (1 to 3) of a test.
  * @param argc from main()
  * @param argv from main()
  * @param lab  the lab's table

@@ -38,6 +38,7 @@ usage(FILE *out)
 		"  --no-memory-limit do not cap memory (sanitizer builds)\n"
 		"  --keep=DIR        the project: tests still see it, read-only\n"
 		"  --hide=PATH       a path tests may not read (repeatable)\n"
+		"  --record=DIR      keep each test's result in DIR/LAB.tsv\n"
 		"Environment: CK_TIMEOUT_MULTIPLIER scales every time limit;\n"
 		"NO_COLOR disables colour.\n");
 }
@@ -513,6 +514,61 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab, bool live)
 	return mode;
 }
 
+/* ------------------------------------------------------------- progress */
+
+/** The line of @p text that starts with "@p name<TAB>", and its length. */
+static const char *
+line_of(const char *text, const char *name, int *len)
+{
+	size_t n = strlen(name);
+
+	for (const char *line = text; line != NULL && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, name, n) == 0 && line[n] == '\t') {
+			*len = (int)strcspn(line, "\n");
+			return line;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * Keep this run's results for `make progress` and `make hint`: a line per
+ * test, "name<TAB>step<TAB>points<TAB>passed", in DIR/LAB.tsv. Tests this
+ * run did not select keep the result they had.
+ */
+static void
+record_progress(const char *dir, const struct driver_lab *lab)
+{
+	char name[128], path[1200], tmp[1300], *old;
+	FILE *f;
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		return;
+	snprintf(name, sizeof(name), "%s.tsv", lab->id);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return;
+	old = read_build_file(dir, name);
+	for (size_t i = 0; i < lab->n_tests; i++) {
+		const struct driver_test *t = &lab->tests[i];
+		const char *kept;
+		int len;
+		if (t->ran)
+			fprintf(f, "%s\t%d\t%d\t%d\n", t->name, t->step,
+				t->points, t->passed);
+		else if ((kept = line_of(old, t->name, &len)) != NULL)
+			fprintf(f, "%.*s\n", len, kept);
+	}
+	free(old);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+	else
+		unlink(tmp);
+}
+
 /* ----------------------------------------------------------------- main */
 
 /** @p path made absolute and resolved; exits when it does not exist. */
@@ -566,6 +622,7 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		{ "test", required_argument, NULL, 't' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "hide", required_argument, NULL, 'H' },
+		{ "record", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-namespaces", no_argument, NULL, 'N' },
 		{ "no-memory-limit", no_argument, NULL, 'M' },
@@ -586,6 +643,7 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		case 't': opt->only_test = optarg; break;
 		case 'k': opt->keep_path = absolute(optarg); break;
 		case 'H': add_hidden(opt, optarg); break;
+		case 'R': opt->record_dir = optarg; break;
 		case 'v': opt->verbose = true; break;
 		case 'N': opt->no_namespaces = true; break;
 		case 'M': opt->no_memory_limit = true; break;
@@ -691,6 +749,8 @@ main(int argc, char **argv)
 			continue;
 		}
 		const char *lab_mode = grade_lab(&opt, &labs[n], live);
+		if (opt.record_dir != NULL && !interrupted)
+			record_progress(opt.record_dir, &labs[n]);
 		if (lab_mode != NULL)
 			mode = lab_mode;
 		n++;

@@ -55,6 +55,7 @@ struct driver_options {
 	const char *keep_path; /**< the project: visible, read-only */
 	const char **hide;     /**< more paths tests may not read (--hide) */
 	size_t n_hide;	       /**< entries in hide */
+	const char *record_dir; /**< keep results here (make progress) */
 	double timeout_scale;  /**< from CK_TIMEOUT_MULTIPLIER */
 	uid_t test_uid;	       /**< run tests as this uid; -1: as we are */
 	/** Called about 5 times a second while a test runs (or NULL). */

@@ -12,7 +12,7 @@ have_cmd() { command -v "$1" >/dev/null 2>&1; }
 want() { need="$need $1"; }
 
 case "${1:-grade}" in
-grade|roster|test)
+grade|roster|test|watch)
 	have_cmd cc || want gcc
 	have_cmd make || want make
 	have_cmd pkg-config || want pkg-config
@@ -28,6 +28,11 @@ esac
 case "${1:-grade}" in
 roster|test)
 	have_cmd jq || want jq
+	;;
+esac
+case "${1:-grade}" in
+watch|test)
+	have_cmd inotifywait || want inotify-tools
 	;;
 esac
 if [ "${1:-grade}" = test ]; then

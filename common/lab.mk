@@ -39,7 +39,9 @@ IMPL_OBJS := $(STUDENT_SRCS:%.c=$(B)/impl/%.o)
 # test: GRADE_B=dir lets many builds of one lab share them (the suite's
 # buggy variants reuse the reference build's).
 GRADE_B    ?= $(B)
-GRADE_OBJS := $(GRADE_SRCS:grade/%.c=$(GRADE_B)/grade/%.o)
+# The hints of `make hint`, beside the tests (common/grade.h: grade_hints).
+HINT_SRCS  := $(if $(wildcard $(LAB_DIR)/grade/hints.c),grade/hints.c)
+GRADE_OBJS := $(patsubst grade/%.c,$(GRADE_B)/grade/%.o,$(GRADE_SRCS) $(HINT_SRCS))
 LINK       = $(CC) $(CFLAGS) $(SANFLAGS)
 
 .PHONY: all demo grade grade-build clean
