@@ -28,6 +28,13 @@ leave() {
 trap leave INT TERM HUP
 
 while :; do
+	# Watch first, then grade: a save during grading is not missed.
+	exec {events}< <(exec inotifywait -e close_write,moved_to,create \
+		--include '\.[ch]$' "${dirs[@]}" 2>&1)
+	watcher=$!
+	until read -r -u "$events" line && [ "$line" = "Watches established." ]; do
+		[ -n "$line" ] || { echo "make watch: inotifywait failed" >&2; exit 2; }
+	done
 	printf '\033[H\033[2J' # clear the screen
 	printf 'make watch: LAB="%s"%s   (save a file to grade again, Ctrl+C to leave)\n\n' \
 		"$numbers" "${step:+ STEP=$step}"
@@ -40,9 +47,9 @@ while :; do
 			break
 		fi
 	done
-	# Wait for the next save; in the background so Ctrl+C ends it at once.
-	inotifywait -qq -e close_write,moved_to,create --include '\.[ch]$' "${dirs[@]}" &
-	watcher=$!
-	wait "$watcher"
+	# Until a save: inotifywait reports it and ends, closing the pipe.
+	cat <&"$events" >/dev/null
+	exec {events}<&-
+	wait "$watcher" 2>/dev/null
 	watcher=""
 done

@@ -3,7 +3,8 @@
 # The suite's own tests (make test). Usage:
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
-#                             buggy alt asan formats roster paths tty format docs
+#                             buggy alt asan formats roster paths tty loop
+#                             format docs
 #                             (NN: one lab, for buggy and alt)
 # Prints "ok"/"not ok" per check and ends with "N passed, N failed".
 set -u
@@ -379,6 +380,68 @@ part_tty() {
 		sed 's/^/    | /' "$dir/screen.txt"
 }
 
+# The student's loop: make progress, make hint, make with no target, and
+# make watch in tmux, in a copy of the project (watch needs a student file
+# to change). Synchronised on the terminal stream itself, never on a delay.
+part_loop() {
+	local copy sock="ipclab-loop-$$" dir="$BUILD/loop" first lab_num
+	first=$(labs | head -1) lab_num=${first%%-*}
+	rm -rf "$dir" && mkdir -p "$dir/copy" && mkfifo "$dir/stream"
+	copy=$(cd "$dir/copy" && pwd)
+	tar -C "$ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$copy" -xf -
+	incopy() { (cd "$copy" && env -u BUILD -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		make -s --no-print-directory "$@") 2>&1; }
+	incopy grade LAB="$lab_num" >"$dir/grade.txt"
+	incopy progress >"$dir/progress.txt"
+	check "make progress: the lab's steps after a run, the next step and its handout link" sh -c "
+		grep -q '^  $first  *step 1 0/[0-9]' '$dir/progress.txt' &&
+		grep -q '^Next: $first, step 1 (test_' '$dir/progress.txt' &&
+		grep -q 'read:  labs/$first/README.md#step-1-' '$dir/progress.txt'"
+	incopy >"$dir/help.txt"
+	check "make with no target: the progress, then the commands" sh -c "
+		grep -q '^Next: $first' '$dir/help.txt' && grep -q '^  make watch' '$dir/help.txt'"
+	for i in 1 2 3 4; do incopy hint LAB="$lab_num" >"$dir/hint$i.txt"; done
+	check "make hint: one more hint each time, up to three" sh -c "
+		grep -q 'Hint 1 of 3, a nudge' '$dir/hint1.txt' && ! grep -q 'Hint 2' '$dir/hint1.txt' &&
+		grep -q 'Hint 2 of 3, the mechanism' '$dir/hint2.txt' && ! grep -q 'Hint 3' '$dir/hint2.txt' &&
+		grep -q 'Hint 3 of 3, the exact call' '$dir/hint3.txt' &&
+		grep -q 'that was the last hint' '$dir/hint4.txt'"
+	check "make hint: an unknown test is a clear error" sh -c "
+		cd '$copy' && make -s hint LAB=$lab_num TEST=test_nope 2>&1 | grep -q 'has no test named test_nope'"
+
+	# make watch: the first run shows, a save of the reference grades
+	# again to 100% of step 1, Ctrl+C leaves cleanly.
+	command -v tmux >/dev/null && command -v inotifywait >/dev/null || {
+		not_ok "tmux and inotifywait are installed (make test installs them)"; return; }
+	# An interactive shell, as a student has: type the command, Ctrl+C.
+	tmux -L "$sock" new-session -d -s w -x 120 -y 50 -c "$copy" \
+		"env -u BUILD -u MAKEFLAGS -u MFLAGS -u MAKELEVEL PS1='$ ' bash --norc --noprofile -i"
+	tmux -L "$sock" pipe-pane -t w -o "cat >'$dir/stream'"
+	exec 7<"$dir/stream"
+	tmux -L "$sock" send-keys -t w "make -s watch LAB=$lab_num STEP=1" Enter
+	local waited=ok
+	grep -a -m1 -q 'Total score: 0/' <&7 || waited="no first run"
+	cp "solutions/$first/"*.c "$copy/labs/$first/"
+	[ "$waited" = ok ] && { grep -a -m1 -q 'Total score: \([1-9][0-9]*\)/\1[^0-9]' <&7 || waited="no second run"; }
+	tmux -L "$sock" capture-pane -p -t w >"$dir/watch-screen.txt"
+	tmux -L "$sock" send-keys -t w C-c
+	# Ctrl+C also drops the rest of a typed line: the next command is new.
+	tmux -L "$sock" send-keys -t w "echo \"left with \$?\"; tmux -L $sock wait-for -S done" Enter
+	tmux -L "$sock" wait-for done
+	tmux -L "$sock" capture-pane -p -t w >"$dir/watch-end.txt"
+	tmux -L "$sock" kill-server
+	exec 7<&-
+	wait
+	check "make watch: grades at start and again when the file is saved ($waited)" sh -c "
+		[ '$waited' = ok ] && grep -q 'make watch: LAB=\"$lab_num\" STEP=1' '$dir/watch-screen.txt' &&
+		grep -q 'PASS  step 1' '$dir/watch-screen.txt'"
+	check "make watch: Ctrl+C leaves cleanly to the prompt, nothing left running" sh -c "
+		grep -q 'make watch: stopped' '$dir/watch-end.txt' &&
+		grep -q '^left with [0-9]' '$dir/watch-end.txt' &&
+		! pgrep -f 'inotifywai[t].*labs/$first' >/dev/null &&
+		! pgrep -f 'ipcgrad[e].*$copy' >/dev/null"
+}
+
 # The code students read follows .clang-format: the shared headers and
 # helpers, every skeleton, header and demo, every reference solution.
 # (Graders are exempt: their long teaching messages read better by hand.)
@@ -401,13 +464,13 @@ $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 
 case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
-	part_buggy; part_alt; part_asan; part_formats; part_roster; part_paths; part_tty; part_format; part_docs ;;
-build|unit|engine|reference|skeleton|asan|formats|roster|paths|tty|format|docs) "part_$1" ;;
+	part_buggy; part_alt; part_asan; part_formats; part_roster; part_paths; part_tty; part_loop; part_format; part_docs ;;
+build|unit|engine|reference|skeleton|asan|formats|roster|paths|tty|loop|format|docs) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 alt) part_alt "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|asan|formats|roster|paths|tty|format|docs]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|asan|formats|roster|paths|tty|loop|format|docs]" >&2; exit 2 ;;
 esac
 echo
 echo "$passed passed, $failed failed"
