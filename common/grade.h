@@ -224,13 +224,18 @@ char *grade_pattern(size_t len, unsigned seed);
 size_t grade_first_mismatch(const void *a, const void *b, size_t len);
 
 /**
- * @brief Make read(), write(), recv() and send() misbehave, as signals and
- *        busy peers do.
+ * @brief Make read(), write(), recv(), send() and their scatter/gather
+ *        forms (readv(), writev(), recvmsg(), sendmsg()) misbehave, as
+ *        signals and busy peers do.
  *
- * While on, every third read(), write(), recv() or send() call made by the
- * code under test (and by this process's children) fails with EINTR without
- * moving a byte, and the others move at most 4093 bytes: short reads and
- * short writes on every call. Robust code still moves every byte.
+ * While on, every third such call made by the code under test (and by this
+ * process's children) fails with EINTR without moving a byte, and the
+ * others move at most 4093 bytes in total (across all the iovecs of a
+ * scatter/gather call): short reads and short writes on every call. A
+ * short sendmsg() still carries its control data (SCM_RIGHTS, ...) with
+ * its first byte, as the kernel does. Sockets that keep message boundaries
+ * (datagram, seqpacket) are never cut short, only interrupted. Robust code
+ * still moves every byte.
  * @param on true to start injecting, false to stop
  */
 void grade_inject_short_io(bool on);

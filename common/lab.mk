@@ -54,9 +54,9 @@ $(GRADE_B)/demo.o: $(LAB_DIR)/$(DEMO_SRC) $(HEADERS) | $(GRADE_B)/
 $(B)/demo: $(GRADE_B)/demo.o $(IMPL_OBJS) $(LIBIPC)
 	$(LINK) -o $@ $^ $(LAB_LDLIBS)
 
-# read(), write(), recv() and send() go through grade_fault.c, so tests can
-# inject faults (grade_inject_short_io()).
-WRAP_IO := -Wl,--wrap=read -Wl,--wrap=write -Wl,--wrap=recv -Wl,--wrap=send
+# read(), write(), recv(), send() and their scatter/gather forms go through
+# grade_fault.c, so tests can inject faults (grade_inject_short_io()).
+WRAP_IO := $(foreach f,read write recv send readv writev recvmsg sendmsg,-Wl,--wrap=$(f))
 
 $(B)/grader: $(GRADE_OBJS) $(IMPL_OBJS) $(LIBGRADE)
 	$(LINK) $(WRAP_IO) $(GRADER_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LAB_LDLIBS)
