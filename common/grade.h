@@ -249,4 +249,93 @@ void grade_inject_short_io(bool on);
  */
 void grade_allow_fd(int fd);
 
+/* ------------------------------------------------- failure injection */
+
+/**
+ * @brief Make the @p nth call, counted from now, of @p function in the
+ *        code under test fail with @p err.
+ *
+ * That one call fails without doing anything, as the call's contract says:
+ * -1 with errno @p err (MAP_FAILED for mmap(), SEM_FAILED for sem_open(),
+ * (mqd_t)-1 for mq_open(), (void *)-1 for shmat(), NULL for malloc(),
+ * calloc() and realloc()). The calls before and after it work. Calls are
+ * counted per process: a child forked after arming counts on from where
+ * its parent was. The engine's own calls (grade_spawn(), ...) are never
+ * counted or failed; a helper started with grade_spawn() starts with
+ * nothing armed.
+ *
+ * The functions that can fail: pipe, pipe2, fork, socket, socketpair,
+ * bind, listen, accept, accept4, connect, mmap, ftruncate, shm_open,
+ * sem_open, sem_init, mq_open, msgget, semget, shmget, shmat, open,
+ * mkfifo, dup, dup2, fcntl, sigaction, malloc, calloc, realloc. Several
+ * can be armed at once. The first arming since grade_fail_clear() also
+ * records the open fds (grade_mark_fds()), for grade_expect_clean_failure().
+ * Arm right before the call under test; the grader's own calls to these
+ * functions count too while something is armed.
+ *
+ * `grade_fail_nth("fork", 2, EAGAIN);` then call the code under test.
+ * @param function the name of the call, e.g. "fork"; the test fails (a
+ *                 grader bug) for a function that is not in the list
+ * @param nth      which call fails: 1 for the next one
+ * @param err      the errno it fails with (EMFILE, EAGAIN, ENOMEM, ...)
+ */
+void grade_fail_nth(const char *function, unsigned nth, int err);
+
+/**
+ * @brief Disarm every failure armed with grade_fail_nth() and forget what
+ *        happened.
+ */
+void grade_fail_clear(void);
+
+/**
+ * @brief How many calls of @p function the code under test made since it
+ *        was armed (the failed one included).
+ *
+ * Tells a test whether the injected failure happened: the code under test
+ * may not call that function at all, or call it fewer times.
+ * @param function the name given to grade_fail_nth()
+ * @return the number of calls; 0 if @p function is not armed.
+ */
+unsigned grade_fail_calls(const char *function);
+
+/**
+ * @brief Describe the injected failures that happened, for a message:
+ *        "the 2nd fork() call failed with EAGAIN".
+ * @param out     where the text goes (always NUL-terminated if
+ *                @p out_len > 0; empty when none happened)
+ * @param out_len size of @p out
+ * @return the length of the whole text (as snprintf() counts it); 0 when
+ *         no injected failure happened.
+ */
+size_t grade_fail_describe(char *out, size_t out_len);
+
+/**
+ * @brief Remember which fds are open now, for grade_expect_clean_failure().
+ *
+ * grade_fail_nth() calls it when it arms the first failure; call it again
+ * to take the snapshot later (e.g. after opening the test's own fds).
+ */
+void grade_mark_fds(void);
+
+/**
+ * @brief After an injected failure: check that the call failed cleanly.
+ *
+ * If an armed failure happened, the test fails unless @p ret is -1, errno
+ * is still @p err (the failed call's errno, kept through the clean-up),
+ * no fd opened since grade_mark_fds() is still open (each such fd is
+ * reported and closed), and no fd open then was closed. The message names
+ * the injected failure and @p call. Children left behind are reported by
+ * the end-of-test checks. Either way, everything armed is disarmed, as by
+ * grade_fail_clear(). Call it right after the call under test, before
+ * anything changes errno.
+ * @param ret  what the call under test returned (as a long)
+ * @param err  the errno the injected failure had
+ * @param call the call under test, for the message (e.g.
+ *             "pipe_child_to_parent()")
+ * @return true if an injected failure happened (and was checked); false if
+ *         none did (the code under test made fewer calls than the nth, so
+ *         nothing was checked: the call ran normally).
+ */
+bool grade_expect_clean_failure(long ret, int err, const char *call);
+
 #endif /* GRADE_H */
