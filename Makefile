@@ -3,6 +3,7 @@
 #
 #   make grade [LAB=01] [STEP=2] [TEST=name] [IMPL=solutions] [FORMAT=tap|junit|json] [OUT=file]
 #   make test          the suite's own tests (alias: make check)
+#   make mutants LAB=01 [MUTANTS_FLAGS=--limit 20]   mutation testing of a grader
 #   make docs          the Doxygen site in build/docs/html
 #   make demo LAB=01   build a lab's demo program
 #   make doctor        the machine limits a student may hit
@@ -21,7 +22,7 @@ GRADE_FLAGS := --keep=$(ROOT) \
 	$(if $(STEP),--step=$(STEP)) $(if $(TEST),--test=$(TEST)) \
 	$(if $(SANITIZE),--no-memory-limit) $(if $(VERBOSE),--verbose)
 
-.PHONY: all grade test check docs demo doctor roster dist clean common common-libs
+.PHONY: all grade test check docs demo doctor roster dist clean common common-libs mutants
 
 all: common
 	@for lab in $(LABS); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab all || exit 1; done
@@ -46,6 +47,12 @@ demo: common
 	@if [ -z "$(LAB)" ] || [ -z "$(SELECTED)" ]; then \
 		echo "make demo: say which lab, e.g. make demo LAB=01 (labs: $(LABS))" >&2; exit 2; fi
 	@for lab in $(SELECTED); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) demo; done
+
+# Mutation testing of one lab's grader (minutes): tests/mutants.sh.
+mutants:
+	@[ -x tests/mutants.sh ] || { echo "make mutants: the suite's own tests are not part of a student handout" >&2; exit 2; }
+	@[ -n "$(LAB)" ] || { echo "make mutants: say which lab, e.g. make mutants LAB=01" >&2; exit 2; }
+	@tests/mutants.sh $(LAB) $(MUTANTS_FLAGS)
 
 test check: deps-test
 	@[ -x tests/run.sh ] || { echo "make test: the suite's own tests are not part of a student handout" >&2; exit 2; }

@@ -35,6 +35,7 @@ usage(FILE *out)
 		"  --no-namespaces   use the snapshot sandbox even if namespaces work\n"
 		"  --no-memory-limit do not cap memory (sanitizer builds)\n"
 		"  --keep=DIR        directory tests must still see (the project)\n"
+		"  --fail-fast       stop at the first failing test (mutation testing)\n"
 		"Environment: CK_TIMEOUT_MULTIPLIER scales every time limit;\n"
 		"NO_COLOR disables colour.\n");
 }
@@ -314,6 +315,9 @@ catch_interrupts(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/** --fail-fast: stop at the first failing test (tests/mutants.sh). */
+static bool fail_fast, failed_once;
+
 /** Run every selected test of a lab. Returns the sandbox mode used. */
 static const char *
 grade_lab(const struct driver_options *opt, struct driver_lab *lab)
@@ -324,7 +328,7 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab)
 		struct driver_test *t = &lab->tests[i];
 		struct sandbox_result r;
 		uint64_t start;
-		if (!selected(opt, t) || interrupted)
+		if (!selected(opt, t) || interrupted || failed_once)
 			continue;
 		if (lab->broken) {
 			t->ran = true;
@@ -338,6 +342,7 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab)
 		t->seconds = (double)(ipc_now_ns() - start) / 1e9;
 		if (!r.stopped) /* an interrupted test has no verdict */
 			judge(t, &r, lab, opt->timeout_scale);
+		failed_once = fail_fast && t->ran && !t->passed;
 		mode = r.mode;
 		sandbox_result_free(&r);
 	}
@@ -359,6 +364,7 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-namespaces", no_argument, NULL, 'N' },
 		{ "no-memory-limit", no_argument, NULL, 'M' },
+		{ "fail-fast", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -378,6 +384,7 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		case 'v': opt->verbose = true; break;
 		case 'N': opt->no_namespaces = true; break;
 		case 'M': opt->no_memory_limit = true; break;
+		case 'F': fail_fast = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
