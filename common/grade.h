@@ -267,8 +267,11 @@ void grade_allow_fd(int fd);
  * The functions that can fail: pipe, pipe2, fork, socket, socketpair,
  * bind, listen, accept, accept4, connect, mmap, ftruncate, shm_open,
  * sem_open, sem_init, mq_open, msgget, semget, shmget, shmat, open,
- * mkfifo, dup, dup2, fcntl, sigaction, malloc, calloc, realloc. Several
- * can be armed at once. The first arming since grade_fail_clear() also
+ * mkfifo, dup, dup2, fcntl, sigaction, sigprocmask, sigtimedwait, waitpid,
+ * malloc, calloc, realloc, read, write, recv, send, readv, writev,
+ * recvmsg, sendmsg. Several can be armed at once. EINTR is a failure like
+ * any other: an interrupted waitpid() reaps nothing, an interrupted read()
+ * moves nothing. The first arming since grade_fail_clear() also
  * records the open fds (grade_mark_fds()), for grade_expect_clean_failure().
  * Arm right before the call under test; the grader's own calls to these
  * functions count too while something is armed.

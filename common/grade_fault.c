@@ -36,6 +36,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 ssize_t __real_read(int fd, void *buf, size_t len);
@@ -54,6 +56,60 @@ ssize_t __real_recvmsg(int fd, struct msghdr *msg, int flags);
 ssize_t __real_sendmsg(int fd, const struct msghdr *msg, int flags);
 ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags);
 ssize_t __wrap_sendmsg(int fd, const struct msghdr *msg, int flags);
+
+/* ------------------------------------------- failure injection: state */
+
+/*
+ * Calls whose failure a test can inject: grade_fail_nth("fork", 2, EAGAIN)
+ * makes the second fork() from now fail. Every grader is linked with
+ * -Wl,--wrap= for each of them (FAULT_WRAP in common/lab.mk), so the
+ * calls of the code under test come to the __wrap_ functions below. The
+ * engine's own calls (grade.c) go to the __real_ ones and are never
+ * counted.
+ */
+#define FAULT_FUNCTIONS(X)                                                     \
+	X(pipe) X(pipe2) X(fork) X(socket) X(socketpair) X(bind) X(listen)     \
+	X(accept) X(accept4) X(connect) X(mmap) X(ftruncate) X(shm_open)       \
+	X(sem_open) X(sem_init) X(mq_open) X(msgget) X(semget) X(shmget)       \
+	X(shmat) X(open) X(mkfifo) X(dup) X(dup2) X(fcntl) X(sigaction)        \
+	X(sigprocmask) X(sigtimedwait) X(waitpid) X(malloc) X(calloc)          \
+	X(realloc) X(read) X(write) X(recv) X(send) X(readv) X(writev)         \
+	X(recvmsg) X(sendmsg)
+
+#define FAULT_ENUM(name) FAULT_##name,
+enum fault_function { FAULT_FUNCTIONS(FAULT_ENUM) FAULT_COUNT };
+
+#define FAULT_NAME(name) #name,
+static const char *const fault_names[FAULT_COUNT] = {
+	FAULT_FUNCTIONS(FAULT_NAME)
+};
+
+/** One armed function: which of its calls fails, and how. */
+static struct {
+	bool armed;
+	bool fired;	/* the nth call came and failed */
+	unsigned nth;	/* 1: the next call */
+	unsigned calls; /* calls seen since it was armed */
+	int err;	/* the errno the failed call sets */
+} faults[FAULT_COUNT];
+
+/** Is anything armed? (The fast path of every wrapper.) */
+static bool any_armed;
+
+/** Should this call of @p f fail? If so, errno is set for it. */
+static bool
+should_fail(enum fault_function f)
+{
+	if (!any_armed || !faults[f].armed)
+		return false;
+	if (++faults[f].calls != faults[f].nth)
+		return false;
+	faults[f].fired = true;
+	errno = faults[f].err;
+	return true;
+}
+
+/* ---------------------------------------------------- short reads and writes */
 
 /** Bytes moved per call at most while injecting: odd, so chunks misalign. */
 #define INJECTED_CHUNK 4093
@@ -101,25 +157,33 @@ inject_fault(int fd, size_t *len)
 ssize_t
 __wrap_read(int fd, void *buf, size_t len)
 {
-	return inject_fault(fd, &len) ? -1 : __real_read(fd, buf, len);
+	if (should_fail(FAULT_read) || inject_fault(fd, &len))
+		return -1;
+	return __real_read(fd, buf, len);
 }
 
 ssize_t
 __wrap_write(int fd, const void *buf, size_t len)
 {
-	return inject_fault(fd, &len) ? -1 : __real_write(fd, buf, len);
+	if (should_fail(FAULT_write) || inject_fault(fd, &len))
+		return -1;
+	return __real_write(fd, buf, len);
 }
 
 ssize_t
 __wrap_recv(int fd, void *buf, size_t len, int flags)
 {
-	return inject_fault(fd, &len) ? -1 : __real_recv(fd, buf, len, flags);
+	if (should_fail(FAULT_recv) || inject_fault(fd, &len))
+		return -1;
+	return __real_recv(fd, buf, len, flags);
 }
 
 ssize_t
 __wrap_send(int fd, const void *buf, size_t len, int flags)
 {
-	return inject_fault(fd, &len) ? -1 : __real_send(fd, buf, len, flags);
+	if (should_fail(FAULT_send) || inject_fault(fd, &len))
+		return -1;
+	return __real_send(fd, buf, len, flags);
 }
 
 /* ------------------------------------------------ scatter/gather calls */
@@ -170,7 +234,7 @@ __wrap_readv(int fd, const struct iovec *iov, int iovcnt)
 {
 	struct iovec cut[SHORT_IOV_MAX];
 
-	if (inject_iov_fault(fd, &iov, &iovcnt, cut))
+	if (should_fail(FAULT_readv) || inject_iov_fault(fd, &iov, &iovcnt, cut))
 		return -1;
 	return __real_readv(fd, iov, iovcnt);
 }
@@ -180,7 +244,7 @@ __wrap_writev(int fd, const struct iovec *iov, int iovcnt)
 {
 	struct iovec cut[SHORT_IOV_MAX];
 
-	if (inject_iov_fault(fd, &iov, &iovcnt, cut))
+	if (should_fail(FAULT_writev) || inject_iov_fault(fd, &iov, &iovcnt, cut))
 		return -1;
 	return __real_writev(fd, iov, iovcnt);
 }
@@ -194,6 +258,8 @@ __wrap_recvmsg(int fd, struct msghdr *msg, int flags)
 	struct msghdr copy;
 	ssize_t n;
 
+	if (should_fail(FAULT_recvmsg))
+		return -1;
 	if (msg == NULL || msg->msg_iovlen > IOV_MAX)
 		return __real_recvmsg(fd, msg, flags);
 	iov = msg->msg_iov;
@@ -222,6 +288,8 @@ __wrap_sendmsg(int fd, const struct msghdr *msg, int flags)
 	int iovcnt;
 	struct msghdr copy;
 
+	if (should_fail(FAULT_sendmsg))
+		return -1;
 	if (msg == NULL || msg->msg_iovlen > IOV_MAX)
 		return __real_sendmsg(fd, msg, flags);
 	iov = msg->msg_iov;
@@ -239,42 +307,7 @@ __wrap_sendmsg(int fd, const struct msghdr *msg, int flags)
 	return __real_sendmsg(fd, &copy, flags);
 }
 
-/* ---------------------------------------------------- failure injection */
-
-/*
- * Calls whose failure a test can inject: grade_fail_nth("fork", 2, EAGAIN)
- * makes the second fork() from now fail. Every grader is linked with
- * -Wl,--wrap= for each of them (FAULT_WRAP in common/lab.mk), so the
- * calls of the code under test come to the __wrap_ functions below. The
- * engine's own calls (grade.c) go to the __real_ ones and are never
- * counted.
- */
-#define FAULT_FUNCTIONS(X)                                                     \
-	X(pipe) X(pipe2) X(fork) X(socket) X(socketpair) X(bind) X(listen)     \
-	X(accept) X(accept4) X(connect) X(mmap) X(ftruncate) X(shm_open)       \
-	X(sem_open) X(sem_init) X(mq_open) X(msgget) X(semget) X(shmget)       \
-	X(shmat) X(open) X(mkfifo) X(dup) X(dup2) X(fcntl) X(sigaction)        \
-	X(malloc) X(calloc) X(realloc)
-
-#define FAULT_ENUM(name) FAULT_##name,
-enum fault_function { FAULT_FUNCTIONS(FAULT_ENUM) FAULT_COUNT };
-
-#define FAULT_NAME(name) #name,
-static const char *const fault_names[FAULT_COUNT] = {
-	FAULT_FUNCTIONS(FAULT_NAME)
-};
-
-/** One armed function: which of its calls fails, and how. */
-static struct {
-	bool armed;
-	bool fired;	/* the nth call came and failed */
-	unsigned nth;	/* 1: the next call */
-	unsigned calls; /* calls seen since it was armed */
-	int err;	/* the errno the failed call sets */
-} faults[FAULT_COUNT];
-
-/** Is anything armed? (The fast path of every wrapper.) */
-static bool any_armed;
+/* -------------------------------------------- failure injection: API */
 
 /** The index of @p function in fault_names, or -1. */
 static int
@@ -347,19 +380,6 @@ grade_fail_describe(char *out, size_t out_len)
 			len += (size_t)w;
 	}
 	return len;
-}
-
-/** Should this call of @p f fail? If so, errno is set for it. */
-static bool
-should_fail(enum fault_function f)
-{
-	if (!any_armed || !faults[f].armed)
-		return false;
-	if (++faults[f].calls != faults[f].nth)
-		return false;
-	faults[f].fired = true;
-	errno = faults[f].err;
-	return true;
 }
 
 /*
@@ -633,6 +653,38 @@ WRAPPER int
 __wrap_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	return should_fail(FAULT_sigaction) ? -1 : __real_sigaction(sig, act, old);
+}
+
+int __real_sigprocmask(int how, const sigset_t *set, sigset_t *old);
+int __wrap_sigprocmask(int how, const sigset_t *set, sigset_t *old);
+WRAPPER int
+__wrap_sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return should_fail(FAULT_sigprocmask) ? -1
+					      : __real_sigprocmask(how, set, old);
+}
+
+int __real_sigtimedwait(const sigset_t *set, siginfo_t *info,
+			const struct timespec *timeout);
+int __wrap_sigtimedwait(const sigset_t *set, siginfo_t *info,
+			const struct timespec *timeout);
+WRAPPER int
+__wrap_sigtimedwait(const sigset_t *set, siginfo_t *info,
+		    const struct timespec *timeout)
+{
+	if (should_fail(FAULT_sigtimedwait))
+		return -1;
+	return __real_sigtimedwait(set, info, timeout);
+}
+
+pid_t __real_waitpid(pid_t pid, int *status, int options);
+pid_t __wrap_waitpid(pid_t pid, int *status, int options);
+WRAPPER pid_t
+__wrap_waitpid(pid_t pid, int *status, int options)
+{
+	/* Failing with EINTR, it reaps nothing: the child stays. */
+	return should_fail(FAULT_waitpid) ? -1
+					  : __real_waitpid(pid, status, options);
 }
 
 void *__real_malloc(size_t size);
