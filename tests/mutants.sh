@@ -163,6 +163,8 @@ killed=0 survived=0 no_compile=0 same=0 equiv=0 errors=0 timeouts=0
 while IFS=$'\t' read -r id verdict secs detail; do
 	case "$verdict" in
 	killed) killed=$((killed + 1))
+		[ -z "${why_equivalent[$id]+x}" ] ||
+			echo "warning: $equivalent lists $id as equivalent, but a test kills it" >&2
 		case "$detail" in *"timed out"*|*"time limit"*) timeouts=$((timeouts + 1)) ;; esac ;;
 	survived)
 		if [ -n "${why_equivalent[$id]+x}" ]; then
