@@ -269,7 +269,9 @@ void grade_allow_fd(int fd);
  * sem_open, sem_init, mq_open, msgget, semget, shmget, shmat, open,
  * mkfifo, dup, dup2, fcntl, sigaction, sigprocmask, sigtimedwait, waitpid,
  * malloc, calloc, realloc, read, write, recv, send, readv, writev,
- * recvmsg, sendmsg. Several can be armed at once. EINTR is a failure like
+ * recvmsg, sendmsg, msgsnd, msgrcv, msgctl, mq_send, mq_receive,
+ * mq_getattr, mq_unlink, semop, semtimedop, semctl, sem_wait, sem_post,
+ * sem_unlink. Several can be armed at once. EINTR is a failure like
  * any other: an interrupted waitpid() reaps nothing, an interrupted read()
  * moves nothing. The first arming since grade_fail_clear() also
  * records the open fds (grade_mark_fds()), for grade_expect_clean_failure().

@@ -74,7 +74,9 @@ ssize_t __wrap_sendmsg(int fd, const struct msghdr *msg, int flags);
 	X(shmat) X(open) X(mkfifo) X(dup) X(dup2) X(fcntl) X(sigaction)        \
 	X(sigprocmask) X(sigtimedwait) X(waitpid) X(malloc) X(calloc)          \
 	X(realloc) X(read) X(write) X(recv) X(send) X(readv) X(writev)         \
-	X(recvmsg) X(sendmsg)
+	X(recvmsg) X(sendmsg) X(msgsnd) X(msgrcv) X(msgctl) X(mq_send)         \
+	X(mq_receive) X(mq_getattr) X(mq_unlink) X(semop) X(semtimedop)        \
+	X(semctl) X(sem_wait) X(sem_post) X(sem_unlink)
 
 #define FAULT_ENUM(name) FAULT_##name,
 enum fault_function { FAULT_FUNCTIONS(FAULT_ENUM) FAULT_COUNT };
@@ -685,6 +687,145 @@ __wrap_waitpid(pid_t pid, int *status, int options)
 	/* Failing with EINTR, it reaps nothing: the child stays. */
 	return should_fail(FAULT_waitpid) ? -1
 					  : __real_waitpid(pid, status, options);
+}
+
+int __real_msgsnd(int id, const void *msg, size_t len, int flags);
+int __wrap_msgsnd(int id, const void *msg, size_t len, int flags);
+WRAPPER int
+__wrap_msgsnd(int id, const void *msg, size_t len, int flags)
+{
+	if (should_fail(FAULT_msgsnd))
+		return -1;
+	return __real_msgsnd(id, msg, len, flags);
+}
+
+ssize_t __real_msgrcv(int id, void *msg, size_t len, long type, int flags);
+ssize_t __wrap_msgrcv(int id, void *msg, size_t len, long type, int flags);
+WRAPPER ssize_t
+__wrap_msgrcv(int id, void *msg, size_t len, long type, int flags)
+{
+	if (should_fail(FAULT_msgrcv))
+		return -1;
+	return __real_msgrcv(id, msg, len, type, flags);
+}
+
+int __real_msgctl(int id, int cmd, struct msqid_ds *buf);
+int __wrap_msgctl(int id, int cmd, struct msqid_ds *buf);
+WRAPPER int
+__wrap_msgctl(int id, int cmd, struct msqid_ds *buf)
+{
+	return should_fail(FAULT_msgctl) ? -1 : __real_msgctl(id, cmd, buf);
+}
+
+int __real_mq_send(mqd_t q, const char *msg, size_t len, unsigned prio);
+int __wrap_mq_send(mqd_t q, const char *msg, size_t len, unsigned prio);
+WRAPPER int
+__wrap_mq_send(mqd_t q, const char *msg, size_t len, unsigned prio)
+{
+	if (should_fail(FAULT_mq_send))
+		return -1;
+	return __real_mq_send(q, msg, len, prio);
+}
+
+ssize_t __real_mq_receive(mqd_t q, char *msg, size_t len, unsigned *prio);
+ssize_t __wrap_mq_receive(mqd_t q, char *msg, size_t len, unsigned *prio);
+WRAPPER ssize_t
+__wrap_mq_receive(mqd_t q, char *msg, size_t len, unsigned *prio)
+{
+	if (should_fail(FAULT_mq_receive))
+		return -1;
+	return __real_mq_receive(q, msg, len, prio);
+}
+
+int __real_mq_getattr(mqd_t q, struct mq_attr *attr);
+int __wrap_mq_getattr(mqd_t q, struct mq_attr *attr);
+WRAPPER int
+__wrap_mq_getattr(mqd_t q, struct mq_attr *attr)
+{
+	return should_fail(FAULT_mq_getattr) ? -1 : __real_mq_getattr(q, attr);
+}
+
+int __real_mq_unlink(const char *name);
+int __wrap_mq_unlink(const char *name);
+WRAPPER int
+__wrap_mq_unlink(const char *name)
+{
+	return should_fail(FAULT_mq_unlink) ? -1 : __real_mq_unlink(name);
+}
+
+int __real_semop(int id, struct sembuf *ops, size_t nops);
+int __wrap_semop(int id, struct sembuf *ops, size_t nops);
+WRAPPER int
+__wrap_semop(int id, struct sembuf *ops, size_t nops)
+{
+	return should_fail(FAULT_semop) ? -1 : __real_semop(id, ops, nops);
+}
+
+int __real_semtimedop(int id, struct sembuf *ops, size_t nops,
+		      const struct timespec *timeout);
+int __wrap_semtimedop(int id, struct sembuf *ops, size_t nops,
+		      const struct timespec *timeout);
+WRAPPER int
+__wrap_semtimedop(int id, struct sembuf *ops, size_t nops,
+		  const struct timespec *timeout)
+{
+	if (should_fail(FAULT_semtimedop))
+		return -1;
+	return __real_semtimedop(id, ops, nops, timeout);
+}
+
+/** semctl()'s optional fourth argument (the caller defines it: semctl(2)). */
+union fault_semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+	struct seminfo *info;
+};
+
+int __real_semctl(int id, int num, int cmd, ...);
+int __wrap_semctl(int id, int num, int cmd, ...);
+WRAPPER int
+__wrap_semctl(int id, int num, int cmd, ...)
+{
+	union fault_semun arg = { 0 };
+	va_list ap;
+
+	switch (cmd) { /* the commands that take the argument, as glibc reads */
+	case IPC_SET: case IPC_STAT: case IPC_INFO: case SEM_INFO:
+	case SEM_STAT: case SEM_STAT_ANY: case GETALL: case SETALL:
+	case SETVAL:
+		va_start(ap, cmd);
+		arg = va_arg(ap, union fault_semun);
+		va_end(ap);
+		break;
+	default:
+		break;
+	}
+	return should_fail(FAULT_semctl) ? -1 : __real_semctl(id, num, cmd, arg);
+}
+
+int __real_sem_wait(sem_t *sem);
+int __wrap_sem_wait(sem_t *sem);
+WRAPPER int
+__wrap_sem_wait(sem_t *sem)
+{
+	return should_fail(FAULT_sem_wait) ? -1 : __real_sem_wait(sem);
+}
+
+int __real_sem_post(sem_t *sem);
+int __wrap_sem_post(sem_t *sem);
+WRAPPER int
+__wrap_sem_post(sem_t *sem)
+{
+	return should_fail(FAULT_sem_post) ? -1 : __real_sem_post(sem);
+}
+
+int __real_sem_unlink(const char *name);
+int __wrap_sem_unlink(const char *name);
+WRAPPER int
+__wrap_sem_unlink(const char *name)
+{
+	return should_fail(FAULT_sem_unlink) ? -1 : __real_sem_unlink(name);
 }
 
 void *__real_malloc(size_t size);

@@ -62,7 +62,9 @@ WRAP_IO := $(foreach f,read write recv send readv writev recvmsg sendmsg,-Wl,--w
 WRAP_IO += $(foreach f,pipe pipe2 fork socket socketpair bind listen accept \
 	accept4 connect mmap ftruncate shm_open sem_open sem_init mq_open msgget \
 	semget shmget shmat open mkfifo dup dup2 fcntl sigaction sigprocmask \
-	sigtimedwait waitpid malloc calloc realloc,-Wl,--wrap=$(f))
+	sigtimedwait waitpid malloc calloc realloc msgsnd msgrcv msgctl mq_send \
+	mq_receive mq_getattr mq_unlink semop semtimedop semctl sem_wait \
+	sem_post sem_unlink,-Wl,--wrap=$(f))
 
 $(B)/grader: $(GRADE_OBJS) $(IMPL_OBJS) $(LIBGRADE)
 	$(LINK) $(WRAP_IO) $(GRADER_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LAB_LDLIBS)
