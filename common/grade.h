@@ -282,7 +282,10 @@ void grade_allow_fd(int fd);
  * @param function the name of the call, e.g. "fork"; the test fails (a
  *                 grader bug) for a function that is not in the list
  * @param nth      which call fails: 1 for the next one
- * @param err      the errno it fails with (EMFILE, EAGAIN, ENOMEM, ...)
+ * @param err      the errno it fails with (EMFILE, EAGAIN, ENOMEM, ...);
+ *                 or minus a signal number: that call raises the signal
+ *                 (-SIGKILL: the process dies in that call), and fails
+ *                 with EINTR if the signal is caught or ignored
  */
 void grade_fail_nth(const char *function, unsigned nth, int err);
 
@@ -342,5 +345,14 @@ void grade_mark_fds(void);
  *         nothing was checked: the call ran normally).
  */
 bool grade_expect_clean_failure(long ret, int err, const char *call);
+
+/**
+ * @brief Bytes of heap this process has in use now (glibc's mallinfo2():
+ *        small blocks and mmap'd big ones), to spot a leak on an error
+ *        path: compare before and after a call, with some slack for stdio
+ *        buffers. Under the sanitizers (SANITIZE=1) it does not move.
+ * @return the bytes in use.
+ */
+size_t grade_heap_in_use(void);
 
 #endif /* GRADE_H */

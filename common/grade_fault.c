@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <mqueue.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -107,6 +108,11 @@ should_fail(enum fault_function f)
 	if (++faults[f].calls != faults[f].nth)
 		return false;
 	faults[f].fired = true;
+	if (faults[f].err < 0) { /* a process killed in that call */
+		raise(-faults[f].err);
+		errno = EINTR; /* the signal was caught or ignored */
+		return true;
+	}
 	errno = faults[f].err;
 	return true;
 }
@@ -309,6 +315,16 @@ __wrap_sendmsg(int fd, const struct msghdr *msg, int flags)
 	return __real_sendmsg(fd, &copy, flags);
 }
 
+/* ------------------------------------------------------------- leaks */
+
+size_t
+grade_heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
 /* -------------------------------------------- failure injection: API */
 
 /** The index of @p function in fault_names, or -1. */
@@ -329,7 +345,7 @@ grade_fail_nth(const char *function, unsigned nth, int err)
 	ck_assert_msg(i >= 0, "grader bug: grade_fail_nth() cannot make %s() "
 		      "fail (not one of the wrapped calls)",
 		      function ? function : "NULL");
-	ck_assert_msg(nth >= 1 && err > 0,
+	ck_assert_msg(nth >= 1 && err != 0,
 		      "grader bug: grade_fail_nth(\"%s\", %u, %d)", function,
 		      nth, err);
 	if (!any_armed)
@@ -374,10 +390,16 @@ grade_fail_describe(char *out, size_t out_len)
 		int w;
 		if (!faults[i].fired)
 			continue;
-		w = snprintf(out + len, len < out_len ? out_len - len : 0,
-			     "%sthe %u%s %s() call failed with %s",
-			     len ? " and " : "", n, th, fault_names[i],
-			     ipc_errno_name(faults[i].err));
+		if (faults[i].err < 0)
+			w = snprintf(out + len, len < out_len ? out_len - len : 0,
+				     "%sa signal (%d) came in the %u%s %s() call",
+				     len ? " and " : "", -faults[i].err, n, th,
+				     fault_names[i]);
+		else
+			w = snprintf(out + len, len < out_len ? out_len - len : 0,
+				     "%sthe %u%s %s() call failed with %s",
+				     len ? " and " : "", n, th, fault_names[i],
+				     ipc_errno_name(faults[i].err));
 		if (w > 0)
 			len += (size_t)w;
 	}
