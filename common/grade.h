@@ -290,6 +290,18 @@ void grade_allow_fd(int fd);
 void grade_fail_nth(const char *function, unsigned nth, int err);
 
 /**
+ * @brief For a grader that wraps one of those calls itself (its own
+ *        `__wrap_` wins over the engine's): count this call, and say
+ *        whether grade_fail_nth() wants it to fail.
+ *
+ * `if (grade_fail_check("semop")) return -1;` first thing in the wrapper.
+ * @param function the call's name, as given to grade_fail_nth()
+ * @return true if the call must fail now: errno is set (or the signal was
+ *         raised); false otherwise.
+ */
+bool grade_fail_check(const char *function);
+
+/**
  * @brief Disarm every failure armed with grade_fail_nth() and forget what
  *        happened.
  */

@@ -358,6 +358,14 @@ grade_fail_nth(const char *function, unsigned nth, int err)
 	any_armed = true;
 }
 
+bool
+grade_fail_check(const char *function)
+{
+	int i = fault_index(function);
+
+	return i >= 0 && should_fail((enum fault_function)i);
+}
+
 void
 grade_fail_clear(void)
 {
