@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,15 +29,6 @@ make_pipe(int fds[2])
 
 /* ------------------------------------------- shared by the failure tests */
 
-/** Bytes the heap holds now (small blocks and mmap'd big ones). */
-static size_t
-heap_in_use(void)
-{
-	struct mallinfo2 mi = mallinfo2();
-
-	return mi.uordblks + mi.hblkhd;
-}
-
 /** Leaks smaller than this are not reported (stdio buffers, ...). */
 #define LEAK_SLACK (16 * 1024)
 
@@ -46,7 +36,7 @@ heap_in_use(void)
 static void
 check_heap_since(size_t before, const char *when)
 {
-	size_t now = heap_in_use();
+	size_t now = grade_heap_in_use();
 
 	ck_assert_msg(now <= before + LEAK_SLACK,
 		      "%s, %zu more bytes of heap were in use than before the "
@@ -317,7 +307,7 @@ check_round_trip_failure(const char *const functions[], unsigned nth, int err,
 	size_t heap;
 	ssize_t n;
 
-	heap = heap_in_use();
+	heap = grade_heap_in_use();
 	for (size_t i = 0; functions[i] != NULL; i++)
 		grade_fail_nth(functions[i], nth, err);
 	n = GRADE_CALL(pipe_child_to_parent(data, len, &got));
@@ -361,7 +351,7 @@ END_TEST
 START_TEST(test_child_to_parent_read_error)
 {
 	char *data = grade_pattern(300000, 4), *got = NULL;
-	size_t heap = heap_in_use();
+	size_t heap = grade_heap_in_use();
 	ssize_t n;
 
 	/* The parent's second read() fails; then its first waitpid() is
@@ -385,7 +375,7 @@ END_TEST
 START_TEST(test_child_to_parent_child_fails)
 {
 	char *data = grade_pattern(1000, 5), *got = NULL;
-	size_t heap = heap_in_use();
+	size_t heap = grade_heap_in_use();
 	ssize_t n;
 
 	grade_fail_nth("write", 1, ENOSPC); /* only the child writes */
