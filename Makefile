@@ -3,6 +3,7 @@
 #
 #   make grade [LAB=01] [STEP=2] [TEST=name] [IMPL=solutions] [FORMAT=tap|junit|json] [OUT=file]
 #   make test          the suite's own tests (alias: make check)
+#   make mutants LAB=01 [MUTANTS_FLAGS=--limit 20]   mutation testing of a grader
 #   make docs          the Doxygen site in build/docs/html
 #   make demo LAB=01   build a lab's demo program
 #   make doctor        the machine limits a student may hit
@@ -38,7 +39,7 @@ GRADE_FLAGS := --keep="$$(pwd)" \
 	$(if $(filter labs,$(IMPL)),--record=$(BUILD_DIR)/progress)
 
 .PHONY: all grade test check docs demo doctor roster dist clean common common-libs deps-test \
-	help progress hint watch
+	help progress hint watch mutants
 .DEFAULT_GOAL := help
 
 # make with no target: where the student stands, and the commands.
@@ -92,6 +93,12 @@ demo: common
 	@$(if $(LAB),:,echo "make demo: say which lab$(comma) e.g. make demo LAB=01 (labs: $(LABS))" >&2; exit 2)
 	@$(if $(SELECTED),:,$(NO_LAB))
 	@for lab in $(SELECTED); do $(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) demo; done
+
+# Mutation testing of one lab's grader (minutes): tests/mutants.sh.
+mutants:
+	@[ -x tests/mutants.sh ] || { echo "make mutants: the suite's own tests are not part of a student handout" >&2; exit 2; }
+	@[ -n "$(LAB)" ] || { echo "make mutants: say which lab, e.g. make mutants LAB=01" >&2; exit 2; }
+	@tests/mutants.sh $(LAB) $(MUTANTS_FLAGS)
 
 test check: deps-test
 	@[ -x tests/run.sh ] || { echo "make test: the suite's own tests are not part of a student handout" >&2; exit 2; }

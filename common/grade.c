@@ -30,6 +30,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The engine's own calls bypass failure injection (grade_fault.c): every
+ * grader is linked with -Wl,--wrap for these, so the originals are here. */
+int __real_open(const char *path, int flags, ...);
+pid_t __real_fork(void);
+int __real_pipe2(int fds[2], int flags);
+int __real_fcntl(int fd, int cmd, ...);
+int __real_dup2(int fd, int to);
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+
 #define MAX_TRACKED_FD 256
 #define MAX_HELPERS 64
 #define MESSAGE_MAX 2048
@@ -86,7 +97,7 @@ key_t
 grade_key(const char *name, int proj)
 {
 	const char *path = grade_path(name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	int fd = __real_open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	key_t key;
 
 	ck_assert_msg(fd != -1, "grader: open %s: %s", path, strerror(errno));
@@ -141,7 +152,7 @@ grade_require_implemented(long ret, const char *function, int step)
 char *
 grade_pattern(size_t len, unsigned seed)
 {
-	char *buf = malloc(len ? len : 1);
+	char *buf = __real_malloc(len ? len : 1);
 
 	ck_assert_msg(buf != NULL, "out of memory for %zu bytes", len);
 	ipc_fill_pattern(buf, len, seed);
@@ -185,9 +196,10 @@ grade_spawn(int (*fn)(void *arg), void *arg)
 	pid_t pid;
 
 	ck_assert_msg(state.n_helpers < MAX_HELPERS, "grader bug: too many helpers");
-	pid = fork();
+	pid = __real_fork();
 	ck_assert_msg(pid != -1, "fork() failed: %s", strerror(errno));
 	if (pid == 0) {
+		grade_fail_clear(); /* a helper is the test's, not under test */
 		/* A helper dies with the test: a failed check ends the test
 		 * process, and a helper left behind is not the student's. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -241,7 +253,7 @@ drain_into(int fd, char **buf, size_t *len, size_t *cap)
 		return n == -1 && errno == EINTR ? 1 : 0;
 	if (*len + (size_t)n + 1 > *cap) {
 		size_t want = (*cap ? *cap * 2 : 8192) + (size_t)n;
-		char *bigger = realloc(*buf, want);
+		char *bigger = __real_realloc(*buf, want);
 		if (bigger == NULL)
 			return 0;
 		*buf = bigger;
@@ -257,8 +269,9 @@ drain_into(int fd, char **buf, size_t *len, size_t *cap)
 static void
 exec_with_pipes(char *const argv[], int in[2], int out[2], int err[2])
 {
-	if (dup2(in[0], STDIN_FILENO) == -1 || dup2(out[1], STDOUT_FILENO) == -1 ||
-	    dup2(err[1], STDERR_FILENO) == -1)
+	if (__real_dup2(in[0], STDIN_FILENO) == -1 ||
+	    __real_dup2(out[1], STDOUT_FILENO) == -1 ||
+	    __real_dup2(err[1], STDERR_FILENO) == -1)
 		_exit(126);
 	for (int i = 0; i < 2; i++) {
 		close(in[i]);
@@ -327,14 +340,15 @@ grade_run_program(char *const argv[], const void *input, size_t input_len,
 	bool finished;
 
 	memset(run, 0, sizeof(*run));
-	if (pipe2(in, O_CLOEXEC) == -1)
+	if (__real_pipe2(in, O_CLOEXEC) == -1)
 		return -1;
-	if (pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1) {
+	if (__real_pipe2(out, O_CLOEXEC) == -1 ||
+	    __real_pipe2(err, O_CLOEXEC) == -1) {
 		close(in[0]);
 		close(in[1]);
 		return -1;
 	}
-	pid = fork();
+	pid = __real_fork();
 	if (pid == 0)
 		exec_with_pipes(argv, in, out, err);
 	close(in[0]);
@@ -346,7 +360,7 @@ grade_run_program(char *const argv[], const void *input, size_t input_len,
 		close(err[0]);
 		return -1;
 	}
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	__real_fcntl(in[1], F_SETFL, O_NONBLOCK);
 	/* A program that exits without reading its input must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
 	finished = pump_program(in[1], out[0], err[0], input, input_len,
@@ -358,9 +372,9 @@ grade_run_program(char *const argv[], const void *input, size_t input_len,
 		run->timed_out = true;
 	}
 	if (run->out == NULL)
-		run->out = calloc(1, 1);
+		run->out = __real_calloc(1, 1);
 	if (run->err == NULL)
-		run->err = calloc(1, 1);
+		run->err = __real_calloc(1, 1);
 	return 0;
 }
 
@@ -463,16 +477,23 @@ grade_compare_with_reference(const char *const args[], const void *input,
 
 /* ---------------------------------------------------------- leak checks */
 
+/** Record the identity of every open fd into @p fds. */
+static void
+snapshot_fds_into(struct fd_identity fds[MAX_TRACKED_FD])
+{
+	for (int fd = 0; fd < MAX_TRACKED_FD; fd++) {
+		struct stat st;
+		fds[fd].open = fstat(fd, &st) == 0;
+		fds[fd].dev = st.st_dev;
+		fds[fd].ino = st.st_ino;
+	}
+}
+
 /** Record the identity of every open fd (setup). */
 static void
 snapshot_fds(void)
 {
-	for (int fd = 0; fd < MAX_TRACKED_FD; fd++) {
-		struct stat st;
-		state.fds[fd].open = fstat(fd, &st) == 0;
-		state.fds[fd].dev = st.st_dev;
-		state.fds[fd].ino = st.st_ino;
-	}
+	snapshot_fds_into(state.fds);
 }
 
 /** Describe what an fd refers to, e.g. "pipe:[123]" or a path. */
@@ -503,9 +524,10 @@ append(char *msg, const char *fmt, ...)
 	va_end(ap);
 }
 
-/** Compare open fds with the snapshot; describe leaks and foreign closes. */
+/** Compare open fds with the snapshot @p fds; describe leaks (and close
+ *  them) and foreign closes. */
 static void
-check_fds(char *msg)
+check_fds_since(const struct fd_identity fds[MAX_TRACKED_FD], char *msg)
 {
 	char what[256];
 
@@ -514,13 +536,13 @@ check_fds(char *msg)
 		bool open_now = fstat(fd, &st) == 0;
 		if (state.allowed_fd[fd])
 			continue;
-		if (open_now && !state.fds[fd].open) {
+		if (open_now && !fds[fd].open) {
 			append(msg,
 			       "leaked fd %d (%s): close every descriptor you "
 			       "open, on every path, before returning\n",
 			       fd, fd_target(fd, what, sizeof(what)));
 			close(fd);
-		} else if (!open_now && state.fds[fd].open) {
+		} else if (!open_now && fds[fd].open) {
 			append(msg,
 			       "fd %d was closed by your code, but it was not "
 			       "yours (it was open before the call): close only "
@@ -528,6 +550,54 @@ check_fds(char *msg)
 			       fd);
 		}
 	}
+}
+
+/** Compare open fds with the setup's snapshot (teardown). */
+static void
+check_fds(char *msg)
+{
+	check_fds_since(state.fds, msg);
+}
+
+/* ------------------------------------------ after an injected failure */
+
+/** The fds open when the injection was armed (grade_mark_fds()). */
+static struct fd_identity marked_fds[MAX_TRACKED_FD];
+
+void
+grade_mark_fds(void)
+{
+	snapshot_fds_into(marked_fds);
+}
+
+bool
+grade_expect_clean_failure(long ret, int err, const char *call)
+{
+	int got = errno;
+	char injected[256], msg[MESSAGE_MAX] = "";
+
+	if (grade_fail_describe(injected, sizeof(injected)) == 0) {
+		grade_fail_clear();
+		errno = got;
+		return false; /* nothing failed: the call ran normally */
+	}
+	grade_fail_clear();
+	if (ret != -1)
+		append(msg,
+		       "%s returned %ld: a failure it cannot get past must make "
+		       "it return -1 with errno set\n",
+		       call, ret);
+	else if (got != err)
+		append(msg,
+		       "%s returned -1 but errno is %s, not %s: keep the errno "
+		       "of the call that failed (save it before cleaning up, "
+		       "restore it after: close() and friends may change it)\n",
+		       call, ipc_errno_name(got), ipc_errno_name(err));
+	check_fds_since(marked_fds, msg);
+	ck_assert_msg(msg[0] == '\0', "when %s, %s:\n%s", injected,
+		      call, msg);
+	errno = got;
+	return true;
 }
 
 /** Is @p pid one of the test's own helpers (not the student's child)? */
@@ -714,6 +784,7 @@ grade_teardown(void)
 
 	if (getpid() != state.test_pid)
 		leave_as_stray_child("the function under test");
+	grade_fail_clear(); /* the checks' own calls must not fail */
 	check_children(msg);
 	check_stray_returns(msg);
 	check_fds(msg);

@@ -245,13 +245,18 @@ char *grade_pattern(size_t len, unsigned seed);
 size_t grade_first_mismatch(const void *a, const void *b, size_t len);
 
 /**
- * @brief Make read(), write(), recv() and send() misbehave, as signals and
- *        busy peers do.
+ * @brief Make read(), write(), recv(), send() and their scatter/gather
+ *        forms (readv(), writev(), recvmsg(), sendmsg()) misbehave, as
+ *        signals and busy peers do.
  *
- * While on, every third read(), write(), recv() or send() call made by the
- * code under test (and by this process's children) fails with EINTR without
- * moving a byte, and the others move at most 4093 bytes: short reads and
- * short writes on every call. Robust code still moves every byte.
+ * While on, every third such call made by the code under test (and by this
+ * process's children) fails with EINTR without moving a byte, and the
+ * others move at most 4093 bytes in total (across all the iovecs of a
+ * scatter/gather call): short reads and short writes on every call. A
+ * short sendmsg() still carries its control data (SCM_RIGHTS, ...) with
+ * its first byte, as the kernel does. Sockets that keep message boundaries
+ * (datagram, seqpacket) are never cut short, only interrupted. Robust code
+ * still moves every byte.
  * @param on true to start injecting, false to stop
  */
 void grade_inject_short_io(bool on);
@@ -264,5 +269,123 @@ void grade_inject_short_io(bool on);
  * @param fd descriptor to ignore in the leak check
  */
 void grade_allow_fd(int fd);
+
+/* ------------------------------------------------- failure injection */
+
+/**
+ * @brief Make the @p nth call, counted from now, of @p function in the
+ *        code under test fail with @p err.
+ *
+ * That one call fails without doing anything, as the call's contract says:
+ * -1 with errno @p err (MAP_FAILED for mmap(), SEM_FAILED for sem_open(),
+ * (mqd_t)-1 for mq_open(), (void *)-1 for shmat(), NULL for malloc(),
+ * calloc() and realloc()). The calls before and after it work. Calls are
+ * counted per process: a child forked after arming counts on from where
+ * its parent was. The engine's own calls (grade_spawn(), ...) are never
+ * counted or failed; a helper started with grade_spawn() starts with
+ * nothing armed.
+ *
+ * The functions that can fail: pipe, pipe2, fork, socket, socketpair,
+ * bind, listen, accept, accept4, connect, mmap, ftruncate, shm_open,
+ * sem_open, sem_init, mq_open, msgget, semget, shmget, shmat, open,
+ * mkfifo, dup, dup2, fcntl, sigaction, sigprocmask, sigtimedwait, waitpid,
+ * malloc, calloc, realloc, read, write, recv, send, readv, writev,
+ * recvmsg, sendmsg, msgsnd, msgrcv, msgctl, mq_send, mq_receive,
+ * mq_getattr, mq_unlink, semop, semtimedop, semctl, sem_wait, sem_post,
+ * sem_unlink. Several can be armed at once. EINTR is a failure like
+ * any other: an interrupted waitpid() reaps nothing, an interrupted read()
+ * moves nothing. The first arming since grade_fail_clear() also
+ * records the open fds (grade_mark_fds()), for grade_expect_clean_failure().
+ * Arm right before the call under test; the grader's own calls to these
+ * functions count too while something is armed.
+ *
+ * `grade_fail_nth("fork", 2, EAGAIN);` then call the code under test.
+ * @param function the name of the call, e.g. "fork"; the test fails (a
+ *                 grader bug) for a function that is not in the list
+ * @param nth      which call fails: 1 for the next one
+ * @param err      the errno it fails with (EMFILE, EAGAIN, ENOMEM, ...);
+ *                 or minus a signal number: that call raises the signal
+ *                 (-SIGKILL: the process dies in that call), and fails
+ *                 with EINTR if the signal is caught or ignored
+ */
+void grade_fail_nth(const char *function, unsigned nth, int err);
+
+/**
+ * @brief For a grader that wraps one of those calls itself (its own
+ *        `__wrap_` wins over the engine's): count this call, and say
+ *        whether grade_fail_nth() wants it to fail.
+ *
+ * `if (grade_fail_check("semop")) return -1;` first thing in the wrapper.
+ * @param function the call's name, as given to grade_fail_nth()
+ * @return true if the call must fail now: errno is set (or the signal was
+ *         raised); false otherwise.
+ */
+bool grade_fail_check(const char *function);
+
+/**
+ * @brief Disarm every failure armed with grade_fail_nth() and forget what
+ *        happened.
+ */
+void grade_fail_clear(void);
+
+/**
+ * @brief How many calls of @p function the code under test made since it
+ *        was armed (the failed one included).
+ *
+ * Tells a test whether the injected failure happened: the code under test
+ * may not call that function at all, or call it fewer times.
+ * @param function the name given to grade_fail_nth()
+ * @return the number of calls; 0 if @p function is not armed.
+ */
+unsigned grade_fail_calls(const char *function);
+
+/**
+ * @brief Describe the injected failures that happened, for a message:
+ *        "the 2nd fork() call failed with EAGAIN".
+ * @param out     where the text goes (always NUL-terminated if
+ *                @p out_len > 0; empty when none happened)
+ * @param out_len size of @p out
+ * @return the length of the whole text (as snprintf() counts it); 0 when
+ *         no injected failure happened.
+ */
+size_t grade_fail_describe(char *out, size_t out_len);
+
+/**
+ * @brief Remember which fds are open now, for grade_expect_clean_failure().
+ *
+ * grade_fail_nth() calls it when it arms the first failure; call it again
+ * to take the snapshot later (e.g. after opening the test's own fds).
+ */
+void grade_mark_fds(void);
+
+/**
+ * @brief After an injected failure: check that the call failed cleanly.
+ *
+ * If an armed failure happened, the test fails unless @p ret is -1, errno
+ * is still @p err (the failed call's errno, kept through the clean-up),
+ * no fd opened since grade_mark_fds() is still open (each such fd is
+ * reported and closed), and no fd open then was closed. The message names
+ * the injected failure and @p call. Children left behind are reported by
+ * the end-of-test checks. Either way, everything armed is disarmed, as by
+ * grade_fail_clear(). Call it right after the call under test, before
+ * anything changes errno.
+ * @param ret  what the call under test returned (as a long)
+ * @param err  the errno the injected failure had
+ * @param call the call under test, for the message (e.g.
+ *             "pipe_child_to_parent()")
+ * @return true if an injected failure happened (and was checked); false if
+ *         none did (the code under test made fewer calls than the nth, so
+ *         nothing was checked: the call ran normally).
+ */
+bool grade_expect_clean_failure(long ret, int err, const char *call);
+
+/**
+ * @brief Bytes of heap this process has in use now (glibc's mallinfo2():
+ *        small blocks and mmap'd big ones), to spot a leak on an error
+ *        path: compare before and after a call, with some slack for stdio
+ *        buffers. Under the sanitizers (SANITIZE=1) it does not move.
+ * @return the bytes in use.
+ */
+size_t grade_heap_in_use(void);
 
 #endif /* GRADE_H */

@@ -39,6 +39,7 @@ usage(FILE *out)
 		"  --keep=DIR        the project: tests still see it, read-only\n"
 		"  --hide=PATH       a path tests may not read (repeatable)\n"
 		"  --record=DIR      keep each test's result in DIR/LAB.tsv\n"
+		"  --fail-fast       stop at the first failing test (mutation testing)\n"
 		"Environment: CK_TIMEOUT_MULTIPLIER scales every time limit;\n"
 		"NO_COLOR disables colour.\n");
 }
@@ -412,6 +413,9 @@ catch_interrupts(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/** --fail-fast: stop at the first failing test (tests/mutants.sh). */
+static bool fail_fast, failed_once;
+
 /**
  * After this many tests in a row ran out of time, the rest of the lab is
  * not run: a lab whose every function hangs is graded in bounded time (a
@@ -466,7 +470,7 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab, bool live)
 		struct driver_test *t = &lab->tests[i];
 		struct sandbox_result r;
 		uint64_t start;
-		if (!selected(opt, t) || interrupted)
+		if (!selected(opt, t) || interrupted || failed_once)
 			continue;
 		if (lab->broken) {
 			t->ran = true;
@@ -501,6 +505,7 @@ grade_lab(const struct driver_options *opt, struct driver_lab *lab, bool live)
 			timeouts_in_a_row = timed_out(t, &r) ? timeouts_in_a_row + 1
 							     : 0;
 			running_test = NULL;
+			failed_once = fail_fast && t->ran && !t->passed;
 		}
 		mode = r.mode;
 		sandbox_result_free(&r);
@@ -626,6 +631,7 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-namespaces", no_argument, NULL, 'N' },
 		{ "no-memory-limit", no_argument, NULL, 'M' },
+		{ "fail-fast", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -647,6 +653,7 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		case 'v': opt->verbose = true; break;
 		case 'N': opt->no_namespaces = true; break;
 		case 'M': opt->no_memory_limit = true; break;
+		case 'F': fail_fast = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}

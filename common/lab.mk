@@ -101,9 +101,17 @@ $(ENGINE_LIST): $(GRADE_OBJS) $(LIBGRADE) $(LIBIPC)
 $(B)/demo: $(GRADE_B)/demo.o $(SCREENED_OBJS) $(LIBIPC)
 	$(LINK) -o $@ $^ $(LAB_LDLIBS)
 
-# read(), write(), recv() and send() go through grade_fault.c, so tests can
-# inject faults (grade_inject_short_io()).
-WRAP_IO := -Wl,--wrap=read -Wl,--wrap=write -Wl,--wrap=recv -Wl,--wrap=send
+# read(), write(), recv(), send() and their scatter/gather forms go through
+# grade_fault.c, so tests can inject faults (grade_inject_short_io()).
+WRAP_IO := $(foreach f,read write recv send readv writev recvmsg sendmsg,-Wl,--wrap=$(f))
+# The calls a test can make fail (grade_fail_nth()): with the ones above,
+# the same list as FAULT_FUNCTIONS in grade_fault.c.
+WRAP_IO += $(foreach f,pipe pipe2 fork socket socketpair bind listen accept \
+	accept4 connect mmap ftruncate shm_open sem_open sem_init mq_open msgget \
+	semget shmget shmat open mkfifo dup dup2 fcntl sigaction sigprocmask \
+	sigtimedwait waitpid malloc calloc realloc msgsnd msgrcv msgctl mq_send \
+	mq_receive mq_getattr mq_unlink semop semtimedop semctl sem_wait \
+	sem_post sem_unlink,-Wl,--wrap=$(f))
 
 $(B)/grader: $(GRADE_OBJS) $(SCREENED_OBJS) $(LIBGRADE)
 	$(LINK) $(WRAP_IO) $(GRADER_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LAB_LDLIBS)

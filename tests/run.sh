@@ -3,8 +3,8 @@
 # The suite's own tests (make test). Usage:
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
-#                             buggy alt asan formats roster paths tty loop
-#                             format docs
+#                             buggy alt mutants asan formats roster paths tty
+#                             loop format docs
 #                             (NN: one lab, for buggy and alt)
 # Prints "ok"/"not ok" per check and ends with "N passed, N failed".
 set -u
@@ -179,6 +179,16 @@ part_alt() {
 			run_alternative "$lab" "$patch"
 		done
 	done
+}
+
+# The mutation tool (tests/mutants.sh) on a few mutants of one lab: it
+# builds, grades and counts them. (The full runs take minutes: make mutants.)
+part_mutants() {
+	local log="$OUT/mutants.log"
+	MUTANTS_BUILD="$BUILD" tests/mutants.sh 01 --limit 6 --jobs 2 >"$log" 2>&1
+	check "tests/mutants.sh builds, grades and counts mutants (some killed)" \
+		grep -Eq '^01-pipe: [1-9][0-9]* killed, [0-9]+ survived \([0-9.]+% killed of [0-9]+\)' "$log" ||
+		sed 's/^/    /' "$log" | tail -20
 }
 
 part_engine() {
@@ -464,13 +474,14 @@ $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 
 case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
-	part_buggy; part_alt; part_asan; part_formats; part_roster; part_paths; part_tty; part_loop; part_format; part_docs ;;
-build|unit|engine|reference|skeleton|asan|formats|roster|paths|tty|loop|format|docs) "part_$1" ;;
+	part_buggy; part_alt; part_mutants; part_asan; part_formats; part_roster; part_paths
+	part_tty; part_loop; part_format; part_docs ;;
+build|unit|engine|reference|skeleton|mutants|asan|formats|roster|paths|tty|loop|format|docs) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 alt) part_alt "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|asan|formats|roster|paths|tty|loop|format|docs]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|roster|paths|tty|loop|format|docs]" >&2; exit 2 ;;
 esac
 echo
 echo "$passed passed, $failed failed"

@@ -229,7 +229,32 @@ struct outcome {
 	long number;    /**< the number a client got */
 	pid_t pid;      /**< the helper's pid */
 	int slot;       /**< which client this was */
+	char injected[96]; /**< the injected failure that happened, or "" */
 };
+
+/** A failure to inject in a helper, right before it calls the code under
+ *  test (grade_fail_nth()); no function: none. */
+struct fault {
+	const char *function;
+	unsigned nth;
+	int err;
+};
+
+/** Arm @p f, if any, in this helper. */
+static void
+arm(const struct fault *f)
+{
+	if (f->function != NULL)
+		grade_fail_nth(f->function, f->nth, f->err);
+}
+
+/** After the call: note in @p o which injected failure happened, disarm. */
+static void
+disarm(struct outcome *o)
+{
+	grade_fail_describe(o->injected, sizeof(o->injected));
+	grade_fail_clear();
+}
 
 /** Wait up to @p timeout_ms for one outcome on @p fd; true if it came. */
 static bool
@@ -248,6 +273,7 @@ struct server_args {
 	long max_requests;
 	int ready_fd, result_fd; /* the helper's ends */
 	int close_fds[2];        /* the test's ends, closed in the helper */
+	struct fault fail;       /* a failure to inject in the server */
 };
 
 static int
@@ -261,8 +287,10 @@ server_main(void *arg)
 	close(a->close_fds[1]);
 	signal(SIGPIPE, SIG_IGN); /* as fifo.h asks of a server's caller */
 	before = count_open_fds();
+	arm(&a->fail);
 	o.ret = fifo_seq_serve(a->path, a->max_requests, a->ready_fd);
 	o.err = errno;
+	disarm(&o);
 	o.fds_leaked = count_open_fds() - before;
 	return ipc_write_all(a->result_fd, &o, sizeof(o)) == -1;
 }
@@ -303,7 +331,7 @@ start_server(struct server *s, const char *name, long max_requests)
 	test_path(s->path, sizeof(s->path), name);
 	require_ok(ipc_ready_init(&ready) == 0 && pipe2(res, O_CLOEXEC) == 0);
 	a = (struct server_args){ s->path, max_requests, ready.write_fd, res[1],
-				  { ready.read_fd, res[0] } };
+				  { ready.read_fd, res[0] }, { NULL, 0, 0 } };
 	s->pid = spawn(server_main, &a);
 	close(ready.write_fd);
 	ready.write_fd = -1;
@@ -371,6 +399,7 @@ struct client_args {
 	int gate_fd;     /* wait for EOF here before starting (-1: no gate) */
 	int result_fd;   /* where the outcome goes (shared, atomic writes) */
 	int close_fds[2]; /* the test's ends, closed in the helper */
+	struct fault fail; /* a failure to inject in the client */
 };
 
 static int
@@ -388,11 +417,13 @@ client_main(void *arg)
 	if (a->gate_fd >= 0 && read(a->gate_fd, &go, 1) == -1)
 		return 1; /* read() returns 0 when the test opens the gate */
 	before = count_open_fds();
+	arm(&a->fail);
 	if (a->shutdown)
 		o.ret = fifo_seq_shutdown(a->server, a->dir);
 	else
 		o.ret = fifo_seq_request(a->server, a->dir, &o.number);
 	o.err = errno;
+	disarm(&o);
 	o.fds_leaked = count_open_fds() - before;
 	/* sizeof(o) <= PIPE_BUF: clients share this pipe without mixing. */
 	return ipc_write_all(a->result_fd, &o, sizeof(o)) == -1;
@@ -413,7 +444,7 @@ run_client(const char *server, const char *dir, bool shutdown,
 
 	require_ok(pipe2(res, O_CLOEXEC) == 0);
 	a = (struct client_args){ server, dir, shutdown, 0, -1, res[1],
-				  { res[0], -1 } };
+				  { res[0], -1 }, { NULL, 0, 0 } };
 	pid = spawn(client_main, &a);
 	close(res[1]);
 	if (!read_outcome(res[0], &o, answer_ms()))
@@ -575,7 +606,7 @@ hand_exchange(struct hand_exchange *h)
 	rfd = open(server, O_RDONLY | O_NONBLOCK);
 	require_ok(rfd != -1 && pipe2(res, O_CLOEXEC) == 0);
 	a = (struct client_args){ server, h->dir, h->shutdown, 0, -1, res[1],
-				  { res[0], rfd } };
+				  { res[0], rfd }, { NULL, 0, 0 } };
 	pid = spawn(client_main, &a);
 	close(res[1]);
 
@@ -859,6 +890,38 @@ START_TEST(test_open_pair_read_waits_instead_of_eof)
 }
 END_TEST
 
+START_TEST(test_open_pair_cleans_up_when_calls_fail)
+{
+	static const struct {
+		const char *function;
+		int err;
+	} cases[] = { { "open", EMFILE }, { "fcntl", EINVAL } };
+	char path[768];
+
+	test_path(path, sizeof(path), "pair.fifo");
+	make_fifo(path);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		bool failed = true;
+		/* Each open() (or fcntl()) call in turn fails. */
+		for (unsigned k = 1; k <= 6 && failed; k++) {
+			int fds[2] = { -1, -1 }, r;
+			grade_fail_nth(cases[c].function, k, cases[c].err);
+			r = fifo_open_pair(path, fds);
+			failed = grade_expect_clean_failure(r, cases[c].err,
+							    "fifo_open_pair()");
+			implemented(r, "fifo_open_pair", 2);
+			if (!failed) {
+				require(r == 0, "fifo_open_pair() returned %d (%s)",
+					r, ipc_errno_name(errno));
+				close(fds[0]);
+				close(fds[1]);
+			}
+		}
+	}
+	unlink(path);
+}
+END_TEST
+
 /* --------------------------------- step 2: the client, with a hand server */
 
 START_TEST(test_request_sends_one_whole_request)
@@ -969,6 +1032,108 @@ START_TEST(test_shutdown_request_returns_the_count)
 		      "returned %ld (%s)",
 		      h.out.ret, h.out.ret == -1 ? ipc_errno_name(h.out.err) : "");
 	assert_no_fifo_left(h.dir, "fifo_seq_shutdown()");
+}
+END_TEST
+
+/**
+ * Run fifo_seq_request() in a helper with the failure @p f armed in it,
+ * the test holding the server FIFO @p server open for reading. If a
+ * request arrives, the test answers it (number 5). Returns the outcome.
+ */
+static struct outcome
+failing_client(const char *server, const char *dir, struct fault f)
+{
+	struct client_args a;
+	struct outcome o;
+	struct pollfd p[2];
+	pid_t pid;
+	int rfd, res[2];
+
+	rfd = open(server, O_RDONLY | O_NONBLOCK);
+	require_ok(rfd != -1 && pipe2(res, O_CLOEXEC) == 0);
+	a = (struct client_args){ server, dir, false, 0, -1, res[1],
+				  { res[0], rfd }, f };
+	pid = spawn(client_main, &a);
+	close(res[1]);
+	p[0] = (struct pollfd){ .fd = rfd, .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = res[0], .events = POLLIN };
+	if (poll(p, 2, answer_ms()) >= 1 && (p[0].revents & POLLIN)) {
+		struct fifo_request req;
+		struct fifo_reply reply = { .status = 0, .number = 5 };
+		int fd;
+		if (ipc_read_all(rfd, &req, sizeof(req)) == (ssize_t)sizeof(req) &&
+		    memchr(req.reply_path, '\0', sizeof(req.reply_path)) &&
+		    (fd = open(req.reply_path, O_WRONLY | O_NONBLOCK)) != -1) {
+			require_ok(write(fd, &reply, sizeof(reply)) ==
+				   (ssize_t)sizeof(reply));
+			close(fd);
+		}
+	}
+	if (!read_outcome(res[0], &o, answer_ms())) {
+		stop_helper(pid);
+		fail_test("with %s() made to fail (call %u, %s), "
+			  "fifo_seq_request() was still blocked after %d ms: a "
+			  "failed call must make it clean up and return -1 at once",
+			  f.function, f.nth, ipc_errno_name(f.err), answer_ms());
+	}
+	join(pid);
+	close(res[0]);
+	close(rfd);
+	errno = o.err;
+	return o;
+}
+
+START_TEST(test_request_cleans_up_when_calls_fail)
+{
+	static const struct fault cases[] = {
+		{ "mkfifo", 0, ENOSPC }, { "open", 0, EMFILE },
+		{ "fcntl", 0, EINVAL }, { "write", 0, ENOSPC },
+		{ "read", 0, EINVAL },
+	};
+	char server[768], dir[768];
+
+	signal(SIGPIPE, SIG_IGN);
+	test_path(server, sizeof(server), "seq.fifo");
+	make_fifo(server);
+	test_path(dir, sizeof(dir), "clients");
+	make_dir(dir);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		/* Each call of that function in turn fails, until the client
+		 * makes fewer calls than that: then it must work. */
+		for (unsigned k = 1; k <= 8; k++) {
+			struct fault f = cases[c];
+			struct outcome o;
+			f.nth = k;
+			o = failing_client(server, dir, f);
+			if (o.injected[0] == '\0') {
+				implemented(o.ret, "fifo_seq_request", 2);
+				require(o.ret == 0 && o.number == 5,
+					"fifo_seq_request() returned %ld (%s), "
+					"number %ld; the server answered 5",
+					o.ret, ipc_errno_name(o.err), o.number);
+				break;
+			}
+			require(o.ret == -1 && o.err == f.err,
+				"when %s, fifo_seq_request() returned %ld with "
+				"errno %s; expected -1 with %s: return -1 with "
+				"the errno of the call that failed (save it "
+				"before cleaning up, restore it after)",
+				o.injected, o.ret, ipc_errno_name(o.err),
+				ipc_errno_name(f.err));
+			require(o.fds_leaked == 0,
+				"when %s, fifo_seq_request() left %d "
+				"descriptor(s) open: close what you opened on "
+				"every path",
+				o.injected, o.fds_leaked);
+			{
+				char when[160];
+				snprintf(when, sizeof(when),
+					 "fifo_seq_request(), when %s,", o.injected);
+				assert_no_fifo_left(dir, when);
+			}
+		}
+	}
+	unlink(server);
 }
 END_TEST
 
@@ -1217,6 +1382,258 @@ START_TEST(test_server_cleans_up_when_stopping)
 }
 END_TEST
 
+START_TEST(test_server_refuses_an_unknown_request)
+{
+	struct raw_client c[2];
+	struct fifo_request reqs[2];
+	struct fifo_reply reply;
+	struct server s;
+	struct outcome o;
+
+	signal(SIGPIPE, SIG_IGN);
+	start_server(&s, "seq.fifo", 1);
+	raw_client_init(&c[0], "odd.fifo", true);
+	raw_client_init(&c[1], "client.fifo", true);
+	reqs[0] = raw_request(77, &c[0]); /* no such kind */
+	reqs[1] = raw_request(FIFO_REQ_NUMBER, &c[1]);
+	raw_send(&s, reqs, 2, "when the requests were sent");
+	o = finish_server(&s, "it was asked to stop after 1 number");
+	require(raw_reply(&c[0], &reply, 0),
+		"a request of kind 77 (neither FIFO_REQ_NUMBER nor "
+		"FIFO_REQ_SHUTDOWN) got no answer: its client waits for ever. "
+		"Answer it with status EINVAL");
+	require(reply.status == EINVAL,
+		"a request of kind 77 got status %s, number %lld; expected "
+		"EINVAL: give numbers only to FIFO_REQ_NUMBER requests",
+		ipc_errno_name(reply.status), (long long)reply.number);
+	require(raw_reply(&c[1], &reply, 0) && reply.status == 0 &&
+			reply.number == 0 && o.ret == 1,
+		"after a refused request, the next client got status %s, number "
+		"%lld, and the server returned %ld; expected 0, 0 and 1: a "
+		"refused request uses up no number",
+		ipc_errno_name(reply.status), (long long)reply.number, o.ret);
+	raw_client_done(&c[0]);
+	raw_client_done(&c[1]);
+}
+END_TEST
+
+START_TEST(test_server_ignores_a_truncated_request)
+{
+	struct raw_client c;
+	struct fifo_request reqs[2];
+	struct fifo_reply reply;
+	struct server s;
+	struct outcome o;
+	struct pollfd p;
+
+	signal(SIGPIPE, SIG_IGN);
+	start_server(&s, "seq.fifo", 0);
+	raw_client_init(&c, "stopper.fifo", true);
+	/* A shutdown, then a request for a number without its last byte,
+	 * from a writer that then left: the server finds it when it drains
+	 * its FIFO before stopping. Its reply path is whole, but a request
+	 * is the whole struct or nothing. */
+	reqs[0] = raw_request(FIFO_REQ_SHUTDOWN, &c);
+	reqs[1] = raw_request(FIFO_REQ_NUMBER, &c);
+	{
+		char bytes[2 * sizeof(reqs[0]) - 1]; /* one atomic write */
+		int fd = open(s.path, O_WRONLY | O_NONBLOCK);
+		memcpy(bytes, &reqs[0], sizeof(reqs[0]));
+		memcpy(bytes + sizeof(reqs[0]), &reqs[1], sizeof(reqs[1]) - 1);
+		require_ok(fd != -1);
+		make_blocking(fd);
+		require_ok(write(fd, bytes, sizeof(bytes)) == (ssize_t)sizeof(bytes));
+		close(fd);
+	}
+	o = finish_server(&s, "it did not stop on a FIFO_REQ_SHUTDOWN request, "
+			      "or it waits for the rest of a truncated request");
+	require(raw_reply(&c, &reply, 0) && reply.status == 0,
+		"the shutdown request got no acknowledgement (status 0)");
+	p = (struct pollfd){ .fd = c.fd, .events = POLLIN };
+	require(poll(&p, 1, 0) == 0 || !(p.revents & POLLIN), /* POLLHUP: */
+		"the server answered a truncated request (%zu of %zu bytes, "
+		"its writer gone): a short read at EOF is no request, whatever "
+		"it holds. Stop there (EIO)",
+		sizeof(struct fifo_request) - 1, sizeof(struct fifo_request));
+	raw_client_done(&c);
+	require(o.ret == 0, "fifo_seq_serve() returned %ld (%s); expected 0",
+		o.ret, ipc_errno_name(o.err));
+}
+END_TEST
+
+/**
+ * Start fifo_seq_serve() on @p name in a helper with the failure @p f armed
+ * in it. Returns true if it returned before it was ready (its outcome in
+ * @p o, the helper reaped); false once it is ready (it is serving).
+ */
+static bool
+start_failing_server(struct server *s, const char *name, struct fault f,
+		     struct outcome *o)
+{
+	struct ipc_ready ready;
+	struct server_args a;
+	int res[2], err;
+
+	test_path(s->path, sizeof(s->path), name);
+	require_ok(ipc_ready_init(&ready) == 0 && pipe2(res, O_CLOEXEC) == 0);
+	a = (struct server_args){ s->path, 0, ready.write_fd, res[1],
+				  { ready.read_fd, res[0] }, f };
+	s->pid = spawn(server_main, &a);
+	close(ready.write_fd);
+	ready.write_fd = -1;
+	close(res[1]);
+	s->result_fd = res[0];
+	if (ipc_ready_wait(&ready, answer_ms()) == 0) {
+		ipc_ready_close(&ready);
+		return false;
+	}
+	err = errno;
+	ipc_ready_close(&ready);
+	if (err == EPIPE && read_outcome(s->result_fd, o, answer_ms())) {
+		close(s->result_fd);
+		join(s->pid);
+		return true;
+	}
+	stop_helper(s->pid);
+	fail_test("with the %u%s %s() call made to fail (%s), fifo_seq_serve() "
+		  "neither wrote to ready_fd nor returned within %d ms (%s): a "
+		  "call that fails before the server is ready must make it "
+		  "clean up and return -1 at once",
+		  f.nth, f.nth == 1 ? "st" : f.nth == 2 ? "nd" : f.nth == 3 ? "rd" : "th",
+		  f.function, ipc_errno_name(f.err), answer_ms(),
+		  ipc_errno_name(err));
+	return false;
+}
+
+/** Stop a server that is ready, with a shutdown request. */
+static void
+stop_server(struct server *s)
+{
+	struct raw_client c;
+	struct fifo_request req;
+	struct outcome o;
+
+	raw_client_init(&c, "stopper.fifo", true);
+	req = raw_request(FIFO_REQ_SHUTDOWN, &c);
+	raw_send(s, &req, 1, "when the server was asked to stop");
+	o = finish_server(s, "it did not stop on a FIFO_REQ_SHUTDOWN request");
+	raw_client_done(&c);
+	require(o.ret == 0, "fifo_seq_serve() returned %ld (%s); expected 0",
+		o.ret, ipc_errno_name(o.err));
+}
+
+START_TEST(test_server_cleans_up_when_it_cannot_start)
+{
+	static const struct fault cases[] = {
+		{ "mkfifo", 0, ENOSPC }, { "open", 0, EMFILE },
+		{ "fcntl", 0, EINVAL }, { "write", 0, EIO },
+	};
+	struct server s;
+	struct outcome o;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		/* Each call in turn fails, until the server gets ready. */
+		for (unsigned k = 1; k <= 8; k++) {
+			struct fault f = cases[c];
+			f.nth = k;
+			if (!start_failing_server(&s, "seq.fifo", f, &o)) {
+				stop_server(&s);
+				break;
+			}
+			errno = o.err;
+			implemented(o.ret, "fifo_seq_serve", 2);
+			require(o.injected[0] != '\0',
+				"fifo_seq_serve() returned %ld (%s) before it "
+				"was ready, and none of its calls had failed",
+				o.ret, ipc_errno_name(o.err));
+			require(o.ret == -1 && o.err == f.err,
+				"when %s, fifo_seq_serve() returned %ld with "
+				"errno %s; expected -1 with %s: return -1 with "
+				"the errno of the call that failed (save it "
+				"before cleaning up, restore it after)",
+				o.injected, o.ret, ipc_errno_name(o.err),
+				ipc_errno_name(f.err));
+			require(access(s.path, F_OK) == -1,
+				"when %s, fifo_seq_serve() left the FIFO it had "
+				"created at %s: remove what you created when you "
+				"give up",
+				o.injected, s.path);
+			require(o.fds_leaked == 0,
+				"when %s, fifo_seq_serve() left %d descriptor(s) "
+				"open: close what you opened on every path",
+				o.injected, o.fds_leaked);
+		}
+	}
+	/* A FIFO that was there before is not the server's to remove. */
+	test_path(s.path, sizeof(s.path), "seq.fifo");
+	make_fifo(s.path);
+	if (start_failing_server(&s, "seq.fifo",
+				 (struct fault){ "open", 1, EMFILE }, &o)) {
+		require(o.ret == -1 && o.err == EMFILE,
+			"when %s, fifo_seq_serve() returned %ld with errno %s; "
+			"expected -1 with EMFILE",
+			o.injected, o.ret, ipc_errno_name(o.err));
+		require(access(s.path, F_OK) == 0,
+			"when %s, fifo_seq_serve() removed the FIFO at %s, which "
+			"was there before it started: remove only a FIFO you "
+			"created yourself (fifo_create() says which)",
+			o.injected, s.path);
+		unlink(s.path);
+	} else {
+		stop_server(&s);
+	}
+}
+END_TEST
+
+START_TEST(test_server_reports_a_read_error)
+{
+	struct raw_client alive, gone;
+	struct fifo_request reqs[2];
+	struct server s;
+	struct outcome o;
+
+	signal(SIGPIPE, SIG_IGN);
+	/* The server's second read() fails. A second request is still in
+	 * the FIFO then, whose client is gone: answering it while the server
+	 * stops fails (ENXIO), which must not replace read()'s errno. */
+	if (start_failing_server(&s, "seq.fifo",
+				 (struct fault){ "read", 2, EINVAL }, &o)) {
+		errno = o.err;
+		implemented(o.ret, "fifo_seq_serve", 2);
+		fail_test("fifo_seq_serve() returned %ld (%s) before it was "
+			  "ready, and none of its calls had failed",
+			  o.ret, ipc_errno_name(o.err));
+	}
+	raw_client_init(&alive, "alive.fifo", true);
+	raw_client_init(&gone, "gone.fifo", false);
+	reqs[0] = raw_request(FIFO_REQ_NUMBER, &alive);
+	reqs[1] = raw_request(FIFO_REQ_NUMBER, &gone);
+	raw_send(&s, reqs, 2, "when the requests were sent");
+	o = finish_server(&s, "its read() failed with EINVAL, and it went on: a "
+			      "read error is not EINTR, stop serving");
+	raw_client_done(&alive);
+	raw_client_done(&gone);
+	require(o.injected[0] != '\0',
+		"fifo_seq_serve() stopped although no client asked it to and its "
+		"read() never failed");
+	require(o.ret == -1 && o.err == EINVAL,
+		"when %s, fifo_seq_serve() returned %ld with errno %s; expected "
+		"-1 with EINVAL: stop serving on a read error, clean up, and "
+		"return -1 with read()'s errno (saved before the clean-up: "
+		"answering the request still queued failed with ENXIO, its "
+		"client being gone)",
+		o.injected, o.ret, ipc_errno_name(o.err));
+	require(access(s.path, F_OK) == -1,
+		"when %s, the server left its FIFO %s behind: unlink it when "
+		"the server stops, whatever the reason",
+		o.injected, s.path);
+	require(o.fds_leaked == 0,
+		"when %s, fifo_seq_serve() left %d descriptor(s) open",
+		o.injected, o.fds_leaked);
+}
+END_TEST
+
 /* ------------------------------------- step 2: server and clients together */
 
 START_TEST(test_seq_many_concurrent_clients)
@@ -1236,7 +1653,8 @@ START_TEST(test_seq_many_concurrent_clients)
 	require_ok(pipe2(gate, O_CLOEXEC) == 0 && pipe2(res, O_CLOEXEC) == 0);
 	for (int i = 0; i < CONCURRENT_CLIENTS; i++) {
 		a[i] = (struct client_args){ s.path, dir, false, i, gate[0],
-					     res[1], { gate[1], res[0] } };
+					     res[1], { gate[1], res[0] },
+					     { NULL, 0, 0 } };
 		pids[i] = spawn(client_main, &a[i]);
 	}
 	close(gate[1]); /* EOF on the gate: every client starts at once */
@@ -1522,12 +1940,16 @@ static const struct grade_test tests[] = {
 	  "write end (which no longer waits, since a reader exists)" },
 	{ GRADE_REF(test_open_pair_read_waits_instead_of_eof), 2, 2, 3,
 	  "fifo_open_pair() blocked: open the read end with O_NONBLOCK" },
+	{ GRADE_REF(test_open_pair_cleans_up_when_calls_fail), 2, 1, 3,
+	  "fifo_open_pair() blocked: open the read end with O_NONBLOCK, and "
+	  "return -1 as soon as a call fails" },
 	{ GRADE_REF(test_request_sends_one_whole_request), 2, 2, 8, NULL },
 	{ GRADE_REF(test_request_reply_fifo_in_given_dir), 2, 1, 8, NULL },
 	{ GRADE_REF(test_request_returns_the_number), 2, 2, 8, NULL },
 	{ GRADE_REF(test_request_reports_a_refusal), 2, 1, 8, NULL },
 	{ GRADE_REF(test_request_cleans_up), 2, 1, 8, NULL },
 	{ GRADE_REF(test_shutdown_request_returns_the_count), 2, 1, 8, NULL },
+	{ GRADE_REF(test_request_cleans_up_when_calls_fail), 2, 2, 10, NULL },
 	{ GRADE_REF(test_server_is_open_when_ready), 2, 2, 8, NULL },
 	{ GRADE_REF(test_server_survives_clients_one_after_another), 2, 3, 8,
 	  NULL },
@@ -1538,6 +1960,10 @@ static const struct grade_test tests[] = {
 	  "server FIFO open would hold it" },
 	{ GRADE_REF(test_server_shutdown_refuses_waiting_clients), 2, 2, 8, NULL },
 	{ GRADE_REF(test_server_cleans_up_when_stopping), 2, 1, 8, NULL },
+	{ GRADE_REF(test_server_refuses_an_unknown_request), 2, 1, 8, NULL },
+	{ GRADE_REF(test_server_cleans_up_when_it_cannot_start), 2, 2, 10, NULL },
+	{ GRADE_REF(test_server_reports_a_read_error), 2, 1, 8, NULL },
+	{ GRADE_REF(test_server_ignores_a_truncated_request), 2, 1, 8, NULL },
 	{ GRADE_REF(test_seq_many_concurrent_clients), 2, 3, 10, NULL },
 	{ GRADE_REF(test_seq_shutdown_then_no_server), 2, 2, 8, NULL },
 	{ GRADE_REF(test_demo_session_matches_reference), 2, 1, 5,

@@ -198,6 +198,9 @@ struct call {
 	long ret;      /**< what the call returned */
 	int err;       /**< errno after it */
 	struct seen seen; /**< msgq_dispatch's handler calls */
+	const char *fail; /**< a call to make fail in the helper, or NULL */
+	unsigned fail_nth; /**< which call of it */
+	int fail_err;      /**< with which errno */
 };
 
 /** A struct call in memory the helper and the test share. */
@@ -297,9 +300,12 @@ dispatch_in_helper(void *arg)
 {
 	struct call *c = arg;
 
+	if (c->fail != NULL)
+		grade_fail_nth(c->fail, c->fail_nth, c->fail_err);
 	errno = 0;
 	c->ret = msgq_dispatch(c->id, c->type, record_message, &c->seen);
 	c->err = errno;
+	grade_fail_clear();
 	return 0;
 }
 
@@ -572,6 +578,54 @@ START_TEST(test_send_nowait_full_queue)
 	       "expected -1 with EAGAIN",
 	       c->ret, ipc_errno_name(c->err));
 	cleanup();
+}
+END_TEST
+
+/** Fail if the heap grew by more than 16 KiB since @p before. */
+static void
+expect_no_leak(size_t before, const char *what)
+{
+	size_t now = grade_heap_in_use();
+
+	expect(now <= before + 16 * 1024,
+	       "%s, %zu more bytes of heap were in use than before: free what "
+	       "you allocated, on the error paths too",
+	       what, now - before);
+}
+
+START_TEST(test_send_receive_free_their_buffers)
+{
+	int id = make_queue(IPC_PRIVATE);
+	char text[1000], buf[1000];
+	size_t heap = grade_heap_in_use();
+	ssize_t n;
+	int rc;
+
+	ipc_fill_pattern(text, sizeof(text), 5);
+	for (int i = 0; i < 100; i++) {
+		rc = msgq_send(id, 1, text, sizeof(text), 0);
+		implemented(rc, errno, "msgq_send", 1);
+		n = msgq_receive(id, 1, buf, sizeof(buf), 0, NULL);
+		implemented(n, errno, "msgq_receive", 1);
+		expect(rc == 0 && n == (ssize_t)sizeof(text),
+		       "msgq_send() and msgq_receive() of 1000 bytes gave %d and "
+		       "%zd (%s)",
+		       rc, n, ipc_errno_name(errno));
+	}
+	expect_no_leak(heap, "after 100 messages sent and received");
+	expect(msgq_send(id, 1, text, sizeof(text), 0) == 0, "msgq_send(): %s",
+	       ipc_errno_name(errno));
+	for (int i = 0; i < 100; i++) {
+		n = msgq_receive(id, 1, buf, sizeof(buf) - 1, IPC_NOWAIT, NULL);
+		expect(n == -1 && errno == E2BIG, "msgq_receive() of 1000 bytes "
+		       "into 999 gave %zd (%s), expected -1 with E2BIG",
+		       n, ipc_errno_name(errno));
+	}
+	expect_no_leak(heap, "after 100 receives that failed with E2BIG");
+	cleanup(); /* the queue is gone: every send fails now */
+	for (int i = 0; i < 100; i++)
+		msgq_send(id, 1, text, sizeof(text), IPC_NOWAIT);
+	expect_no_leak(heap, "after 100 sends that failed");
 }
 END_TEST
 
@@ -918,6 +972,55 @@ START_TEST(test_dispatch_rejects_bad_max_type)
 }
 END_TEST
 
+START_TEST(test_dispatch_retries_interrupted_receive)
+{
+	int id = make_queue(IPC_PRIVATE);
+	struct call *c = shared_call(id);
+	char got[256];
+
+	put(id, 2, "b");
+	put(id, 1, "a");
+	c->type = 2;
+	c->fail = "msgrcv"; /* the first receive is interrupted by a signal */
+	c->fail_nth = 1;
+	c->fail_err = EINTR;
+	expect(!call_blocks(dispatch_in_helper, c), DISPATCH_BLOCKED);
+	implemented(c->ret, c->err, "msgq_dispatch", 2);
+	describe(&c->seen, got, sizeof(got));
+	expect(c->ret == 2 && strcmp(got, "[1 a] [2 b]") == 0,
+	       "when its first msgrcv() was interrupted by a signal (EINTR), "
+	       "msgq_dispatch() returned %ld (%s) and handled %s; expected 2 "
+	       "and [1 a] [2 b]: EINTR is not the end of the queue (ENOMSG is) "
+	       "nor an error; receive again",
+	       c->ret, c->ret == -1 ? ipc_errno_name(c->err) : "-", got);
+	cleanup();
+}
+END_TEST
+
+START_TEST(test_dispatch_reports_receive_errors)
+{
+	int id = make_queue(IPC_PRIVATE);
+	struct call *c = shared_call(id);
+
+	put(id, 1, "a");
+	put(id, 2, "b");
+	c->type = 2;
+	c->fail = "msgrcv"; /* the second receive finds the queue removed */
+	c->fail_nth = 2;
+	c->fail_err = EIDRM;
+	expect(!call_blocks(dispatch_in_helper, c), DISPATCH_BLOCKED);
+	implemented(c->ret, c->err, "msgq_dispatch", 2);
+	expect(c->ret == -1 && c->err == EIDRM && c->seen.count == 1,
+	       "when its second msgrcv() failed with EIDRM (the queue was "
+	       "removed), msgq_dispatch() returned %ld (%s) after %d handler "
+	       "calls; expected -1 with EIDRM after 1: only ENOMSG means "
+	       "\"drained\" and only EINTR means \"again\", any other error "
+	       "ends the dispatch with -1",
+	       c->ret, ipc_errno_name(c->err), c->seen.count);
+	cleanup();
+}
+END_TEST
+
 /* ------------------------------------ step 3: the queue outlives its writer */
 
 START_TEST(test_send_from_child_outlives_writer)
@@ -973,6 +1076,72 @@ START_TEST(test_send_from_child_reports_errors)
 	       "child exits with errno as its status, the parent reads it with "
 	       "WEXITSTATUS",
 	       (long)pid, ipc_errno_name(err));
+}
+END_TEST
+
+START_TEST(test_send_from_child_reports_a_killed_child)
+{
+	int id = make_queue(IPC_PRIVATE), err;
+	pid_t pid;
+
+	grade_fail_nth("msgsnd", 1, -SIGKILL); /* the child dies in msgsnd() */
+	errno = 0;
+	pid = GRADE_CALL(msgq_send_from_child(id, 1, "x", 1));
+	err = errno;
+	grade_fail_clear();
+	implemented(pid, err, "msgq_send_from_child", 3);
+	expect(pid == -1 && err == ECHILD,
+	       "the child was killed by a signal (SIGKILL) before it could send "
+	       "or report, and msgq_send_from_child() returned %ld (%s); "
+	       "expected -1 with ECHILD: a child that did not exit "
+	       "(!WIFEXITED) has no status to read",
+	       (long)pid, ipc_errno_name(err));
+	expect(queued(id) == 0, "a message arrived from a child that was killed");
+	cleanup();
+}
+END_TEST
+
+/** Fill the stack below us with zeros, so that a status variable the code
+ *  under test reads without waitpid() having set it reads "exited, 0". */
+static __attribute__((noinline)) void
+zero_stack(void)
+{
+	volatile unsigned char junk[16 * 1024];
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = 0;
+}
+
+START_TEST(test_send_from_child_reports_wait_errors)
+{
+	int id = make_queue(IPC_PRIVATE), err;
+	pid_t pid;
+
+	/* waitpid() fails as when the caller ignores SIGCHLD: the kernel
+	 * reaped the child itself, there is no status. */
+	grade_fail_nth("waitpid", 1, ECHILD);
+	zero_stack();
+	errno = 0;
+	pid = GRADE_CALL(msgq_send_from_child(id, 1, "x", 1));
+	err = errno;
+	if (grade_fail_calls("waitpid") == 0) {
+		grade_fail_clear();
+		implemented(pid, err, "msgq_send_from_child", 3);
+		expect(pid > 0, "msgq_send_from_child() failed: %s",
+		       ipc_errno_name(err));
+		cleanup();
+		return; /* it waits without waitpid(): nothing to test */
+	}
+	grade_fail_clear();
+	while (waitpid(-1, NULL, 0) > 0)
+		; /* the child our lie left unreaped */
+	implemented(pid, err, "msgq_send_from_child", 3);
+	expect(pid == -1 && err == ECHILD,
+	       "waitpid() failed (ECHILD), and msgq_send_from_child() returned "
+	       "%ld (%s); expected -1 with ECHILD: when waitpid() fails there is "
+	       "no status to read, return -1",
+	       (long)pid, ipc_errno_name(err));
+	cleanup();
 }
 END_TEST
 
@@ -1046,6 +1215,32 @@ START_TEST(test_child_to_parent_key_in_use)
 	       "expected -1 with EEXIST",
 	       n, ipc_errno_name(err));
 	expect(queued(mine) == 1, "the existing queue's message is gone");
+	cleanup();
+}
+END_TEST
+
+START_TEST(test_child_to_parent_reports_a_failed_remove)
+{
+	key_t key = grade_key("key", 'q');
+	char buf[64];
+	ssize_t n;
+	int left, err;
+
+	grade_fail_nth("msgctl", 1, EPERM); /* the IPC_RMID fails */
+	errno = 0;
+	n = GRADE_CALL(msgq_child_to_parent(key, "hello", 5, buf, sizeof(buf)));
+	err = errno;
+	grade_fail_clear();
+	left = msgget(key, 0);
+	if (left != -1)
+		own_queue(left); /* ours to remove now */
+	implemented(n, err, "msgq_child_to_parent", 3);
+	expect(n == -1 && err == EPERM,
+	       "msgq_child_to_parent() got its message, but removing the queue "
+	       "failed (EPERM), and it returned %zd (%s); expected -1 with "
+	       "EPERM: a queue that outlives you is an error to report, or "
+	       "every call leaves one more in the kernel",
+	       n, ipc_errno_name(err));
 	cleanup();
 }
 END_TEST
@@ -1322,6 +1517,97 @@ START_TEST(test_posix_remove_unlinks)
 }
 END_TEST
 
+START_TEST(test_posix_limits_closes_when_getattr_fails)
+{
+	const char *name = queue_name("getattr");
+	long max = -1;
+	int rc;
+
+	posix_make(name, NULL, 0);
+	grade_fail_nth("mq_getattr", 1, EBADF);
+	rc = msgq_posix_limits(name, &max, NULL, NULL);
+	if (!grade_expect_clean_failure(rc, EBADF, "msgq_posix_limits()")) {
+		implemented(rc, errno, "msgq_posix_limits", 4);
+		expect(false, "msgq_posix_limits() did not call mq_getattr()");
+	}
+	cleanup();
+}
+END_TEST
+
+/** Handler that accepts every message. */
+static int
+accept_message(long type, const void *text, size_t len, void *arg)
+{
+	(void)type, (void)text, (void)len, (void)arg;
+	return 0;
+}
+
+START_TEST(test_posix_by_priority_frees_its_buffer)
+{
+	static char big[8000];
+	const char *name = queue_name("leak");
+	const struct msgq_posix_msg msgs[] = { { big, sizeof(big), 1 },
+					       { "b", 1, 2 } };
+	size_t heap = grade_heap_in_use();
+	long n;
+
+	for (int i = 0; i < 40; i++) {
+		n = msgq_posix_by_priority(name, msgs, 2, accept_message, NULL);
+		implemented(n, errno, "msgq_posix_by_priority", 4);
+		expect(n == 2, "msgq_posix_by_priority() returned %ld (%s)", n,
+		       ipc_errno_name(errno));
+	}
+	expect_no_leak(heap, "after 40 calls of msgq_posix_by_priority()");
+	for (int i = 0; i < 40; i++) {
+		struct seen s = { .fail_at = 1 };
+		n = msgq_posix_by_priority(name, msgs, 2, record_message, &s);
+		expect(n == -1 && errno == ECANCELED,
+		       "msgq_posix_by_priority() with a failing handler returned "
+		       "%ld (%s)", n, ipc_errno_name(errno));
+	}
+	expect_no_leak(heap, "after 40 calls whose handler failed");
+	expect(!posix_exists(name), "the queue %s was left behind", name);
+}
+END_TEST
+
+START_TEST(test_posix_by_priority_cleans_up_when_calls_fail)
+{
+	static const struct {
+		const char *function;
+		int err;
+	} cases[] = { { "mq_open", EMFILE }, { "mq_send", EAGAIN },
+		      { "mq_receive", EBADMSG }, { "mq_unlink", EACCES },
+		      { "malloc", ENOMEM } };
+	const char *name = queue_name("fails");
+	const struct msgq_posix_msg msgs[] = { { "a", 1, 1 }, { "bb", 2, 3 },
+					       { "c", 1, 2 } };
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		bool failed = true;
+		/* Each call of that function in turn fails. */
+		for (unsigned k = 1; k <= 4 && failed; k++) {
+			long n;
+			grade_fail_nth(cases[c].function, k, cases[c].err);
+			n = msgq_posix_by_priority(name, msgs, 3, accept_message,
+						   NULL);
+			failed = grade_expect_clean_failure(
+				n, cases[c].err, "msgq_posix_by_priority()");
+			implemented(n, errno, "msgq_posix_by_priority", 4);
+			expect(failed || n == 3,
+			       "msgq_posix_by_priority() returned %ld (%s)", n,
+			       ipc_errno_name(errno));
+			/* (mq_unlink() of the test's own: removes what is left) */
+			expect(mq_unlink(name) == -1 ||
+				       strcmp(cases[c].function, "mq_unlink") == 0,
+			       "when %s() failed (the %u%s call), the queue %s was "
+			       "left behind: mq_close() and mq_unlink() on every "
+			       "path",
+			       cases[c].function, k, k == 1 ? "st" : "th", name);
+		}
+	}
+}
+END_TEST
+
 /* ------------------------------------------------ the demo, side by side */
 
 START_TEST(test_demo_rules_matches_reference)
@@ -1382,6 +1668,7 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_send_nowait_full_queue), 1, 1, 0,
 	  "msgq_send() waited on a full queue although IPC_NOWAIT was asked: "
 	  "pass the flags on to msgsnd()" },
+	{ GRADE_REF(test_send_receive_free_their_buffers), 1, 1, 0, NULL },
 	{ GRADE_REF(test_receive_type_zero_first), 1, 1, 0, NULL },
 	{ GRADE_REF(test_receive_positive_type_exact), 1, 2, 0, NULL },
 	{ GRADE_REF(test_receive_negative_type_lowest), 1, 2, 0, NULL },
@@ -1395,17 +1682,25 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_dispatch_empty_queue), 2, 2, 0, HANG_DISPATCH },
 	{ GRADE_REF(test_dispatch_handler_error_stops), 2, 1, 0, NULL },
 	{ GRADE_REF(test_dispatch_rejects_bad_max_type), 2, 1, 0, NULL },
+	{ GRADE_REF(test_dispatch_retries_interrupted_receive), 2, 1, 0,
+	  HANG_DISPATCH },
+	{ GRADE_REF(test_dispatch_reports_receive_errors), 2, 1, 0,
+	  HANG_DISPATCH },
 	{ GRADE_REF(test_demo_dispatch_matches_reference), 2, 1, 10, NULL },
 	{ GRADE_REF(test_send_from_child_outlives_writer), 3, 3, 0,
 	  "msgq_send_from_child() never returned: the child's msgsnd() may wait "
 	  "on a full queue, or the parent waits for a child that never exits "
 	  "(end the child with _exit())" },
 	{ GRADE_REF(test_send_from_child_reports_errors), 3, 1, 0, NULL },
+	{ GRADE_REF(test_send_from_child_reports_a_killed_child), 3, 1, 0, NULL },
+	{ GRADE_REF(test_send_from_child_reports_wait_errors), 3, 1, 0, NULL },
 	{ GRADE_REF(test_child_to_parent_round_trip), 3, 2, 0,
 	  "msgq_child_to_parent() hangs: receive with IPC_NOWAIT (the child has "
 	  "already sent and exited), and use the same type on both sides" },
 	{ GRADE_REF(test_child_to_parent_removes_on_error), 3, 1, 0, NULL },
 	{ GRADE_REF(test_child_to_parent_key_in_use), 3, 1, 0, NULL },
+	{ GRADE_REF(test_child_to_parent_reports_a_failed_remove), 3, 1, 0,
+	  NULL },
 	{ GRADE_REF(test_demo_child_matches_reference), 3, 1, 10, NULL },
 	{ GRADE_REF(test_posix_create_sets_attributes), 4, 2, 0, NULL },
 	{ GRADE_REF(test_posix_create_existing_fails), 4, 1, 0, NULL },
@@ -1418,6 +1713,12 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_posix_by_priority_unlinks_on_error), 4, 1, 0, NULL },
 	{ GRADE_REF(test_posix_by_priority_name_in_use), 4, 1, 0, NULL },
 	{ GRADE_REF(test_posix_remove_unlinks), 4, 1, 0, NULL },
+	{ GRADE_REF(test_posix_limits_closes_when_getattr_fails), 4, 1, 0, NULL },
+	{ GRADE_REF(test_posix_by_priority_frees_its_buffer), 4, 1, 0, NULL },
+	{ GRADE_REF(test_posix_by_priority_cleans_up_when_calls_fail), 4, 2, 3,
+	  "msgq_posix_by_priority() blocked after a failed call: when a send "
+	  "fails, do not go on to receive the messages that never came; close, "
+	  "unlink and return -1" },
 	{ GRADE_REF(test_demo_posix_matches_reference), 4, 1, 10, NULL },
 };
 

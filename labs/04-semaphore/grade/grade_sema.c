@@ -60,9 +60,13 @@ inject_eintr(void)
 	return false;
 }
 
+/* These wrappers take over the engine's (grade_fault.c): they ask it too
+ * whether a test made this call fail (grade_fail_nth()). */
 int
 __wrap_semop(int semid, struct sembuf *sops, size_t nsops)
 {
+	if (grade_fail_check("semop"))
+		return -1;
 	return inject_eintr() ? -1 : __real_semop(semid, sops, nsops);
 }
 
@@ -70,6 +74,8 @@ int
 __wrap_semtimedop(int semid, struct sembuf *sops, size_t nsops,
 		  const struct timespec *timeout)
 {
+	if (grade_fail_check("semtimedop"))
+		return -1;
 	return inject_eintr() ? -1 : __real_semtimedop(semid, sops, nsops, timeout);
 }
 
@@ -95,6 +101,8 @@ __wrap_semctl(int semid, int semnum, int cmd, ...)
 	union semun arg = { 0 };
 	va_list ap;
 
+	if (grade_fail_check("semctl"))
+		return -1;
 	switch (cmd) { /* the commands that take the fourth argument */
 	case SETVAL: case SETALL: case GETALL: case IPC_STAT: case IPC_SET:
 	case IPC_INFO: case SEM_INFO: case SEM_STAT: case SEM_STAT_ANY:
@@ -788,6 +796,126 @@ START_TEST(test_p_v_retry_eintr)
 }
 END_TEST
 
+START_TEST(test_p_timed_rejects_negative_timeout)
+{
+	int semid = create_set(IPC_PRIVATE, 1, 1), rc, err, value;
+
+	errno = 0;
+	rc = sema_p_timed(semid, 0, -1);
+	err = errno;
+	value = value_of(semid, 0);
+	errno = err;
+	implemented(rc, "sema_p_timed", 1);
+	REQUIRE(rc == -1 && err == EINVAL && value == 1,
+		"sema_p_timed(..., -1 ms) returned %d (%s) and left the value at "
+		"%d; expected -1 with EINVAL and 1: a negative timeout is an "
+		"error, not \"wait for ever\"",
+		rc, ipc_errno_name(err), value);
+	release_all();
+}
+END_TEST
+
+START_TEST(test_p_timed_gives_up_in_time)
+{
+	int semid = create_set(IPC_PRIVATE, 1, 0), rc, err;
+	const char *scale = getenv("CK_TIMEOUT_MULTIPLIER");
+	long slack = (long)(600 * (scale && atof(scale) > 1 ? atof(scale) : 1));
+	uint64_t start = ipc_now_ns();
+	long took;
+
+	/* 999 ms from now: tv_nsec passes 10^9 unless now is in the first
+	 * millisecond of a second. */
+	rc = sema_p_timed(semid, 0, 999);
+	err = errno;
+	took = ms_since(start);
+	implemented(rc, "sema_p_timed", 1);
+	REQUIRE(rc == -1 && err == EAGAIN,
+		"sema_p_timed() on a semaphore of 0 returned %d (%s), expected "
+		"-1 with EAGAIN", rc, ipc_errno_name(err));
+	REQUIRE(took >= 900 && took < 999 + slack,
+		"sema_p_timed(..., 999 ms) gave up after %ld ms: when you add "
+		"milliseconds to a struct timespec, carry into tv_sec when "
+		"tv_nsec reaches 1000000000, and take 1000000000 off tv_nsec",
+		took);
+	release_all();
+}
+END_TEST
+
+/** A fresh key for each try (a set left by a failed try stays apart). */
+static key_t
+try_key(int try)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "key-%d", try);
+	return grade_key(name, 'f');
+}
+
+START_TEST(test_create_cleans_up_when_calls_fail)
+{
+	static const struct {
+		const char *function;
+		int err;
+	} cases[] = { { "semget", ENOSPC }, { "calloc", ENOMEM },
+		      { "semctl", ERANGE }, { "semop", EFBIG } };
+	int try = 0;
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		bool failed = true;
+		/* Each call of that function in turn fails, until the
+		 * creation makes fewer calls than that. */
+		for (unsigned k = 1; k <= 4 && failed; k++) {
+			key_t key = try_key(++try);
+			int semid, left;
+			grade_fail_nth(cases[c].function, k, cases[c].err);
+			semid = sema_create(key, 2, 1, 200);
+			failed = grade_expect_clean_failure(semid, cases[c].err,
+							    "sema_create()");
+			implemented(semid, "sema_create", 1);
+			own_set(semid);
+			left = semget(key, 0, 0);
+			own_set(left);
+			REQUIRE(!failed || left == -1,
+				"when the %u%s %s() call failed (%s), "
+				"sema_create() returned -1 but left the set it "
+				"had created: remove it (IPC_RMID) when its "
+				"initialisation fails",
+				k, k == 1 ? "st" : k == 2 ? "nd" : "th",
+				cases[c].function, ipc_errno_name(cases[c].err));
+			REQUIRE(failed || semid >= 0,
+				"sema_create() returned %d (%s)", semid,
+				ipc_errno_name(errno));
+			release_all();
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_create_frees_its_buffer)
+{
+	long semmsl = 250;
+	FILE *f = fopen("/proc/sys/kernel/sem", "r");
+	size_t heap;
+	int nsems;
+
+	if (f != NULL) {
+		if (fscanf(f, "%ld", &semmsl) != 1)
+			semmsl = 250;
+		fclose(f);
+	}
+	nsems = (int)(semmsl - 1 < 8000 ? semmsl - 1 : 8000);
+	heap = grade_heap_in_use();
+	for (int i = 0; i < 10; i++)
+		semctl(create_set(IPC_PRIVATE, nsems, 1), 0, IPC_RMID);
+	n_owned_sets = 0;
+	REQUIRE(grade_heap_in_use() <= heap + 16 * 1024,
+		"after 10 sets of %d semaphores were created, %zu more bytes of "
+		"heap were in use than before: free the array of values once "
+		"SETALL has used it",
+		nsems, grade_heap_in_use() - heap);
+}
+END_TEST
+
 START_TEST(test_demo_timed_matches_reference)
 {
 	grade_compare_with_reference((const char *[]){ "timed", "20", NULL },
@@ -874,6 +1002,97 @@ START_TEST(test_run_workers_counts_failures)
 	REQUIRE(value == 1,
 		"the lock's value is %d after a worker stopped, expected 1: do "
 		"the V before stopping", value);
+	release_all();
+}
+END_TEST
+
+/** A critical region that does nothing (the argument checks). */
+static int
+no_region(void *arg, int worker, int round)
+{
+	(void)arg, (void)worker, (void)round;
+	return 0;
+}
+
+START_TEST(test_run_workers_rejects_bad_arguments)
+{
+	int semid = create_set(IPC_PRIVATE, 1, 1), n;
+
+	errno = 0;
+	n = GRADE_CALL(sema_run_workers(semid, 0, 0, 1, no_region, NULL));
+	implemented(n, "sema_run_workers", 2);
+	REQUIRE(n == -1 && errno == EINVAL,
+		"sema_run_workers() with 0 workers returned %d (%s), expected -1 "
+		"with EINVAL", n, ipc_errno_name(errno));
+	errno = 0;
+	n = GRADE_CALL(sema_run_workers(semid, 0, 2, -1, no_region, NULL));
+	REQUIRE(n == -1 && errno == EINVAL,
+		"sema_run_workers() with -1 rounds returned %d (%s), expected -1 "
+		"with EINVAL", n, ipc_errno_name(errno));
+	errno = 0;
+	n = GRADE_CALL(sema_run_workers(semid, 0, 2, 1, NULL, NULL));
+	REQUIRE(n == -1 && errno == EINVAL,
+		"sema_run_workers() with no critical function returned %d (%s), "
+		"expected -1 with EINVAL", n, ipc_errno_name(errno));
+	release_all();
+}
+END_TEST
+
+START_TEST(test_run_workers_stops_when_fork_fails)
+{
+	struct region *r = new_region(3, 2);
+	int semid = create_set(IPC_PRIVATE, 1, 1), n, err, ran;
+
+	r->semid = semid;
+	/* The second fork() fails; then the first waitpid() is interrupted
+	 * by a signal (EINTR), which is no reason to stop waiting. */
+	grade_fail_nth("fork", 2, EAGAIN);
+	grade_fail_nth("waitpid", 1, EINTR);
+	n = GRADE_CALL(sema_run_workers(semid, 0, 3, 2, exclusive_region, r));
+	err = errno;
+	grade_fail_clear();
+	errno = err;
+	if (n == -1 && err == ENOSYS)
+		free_region(r);
+	implemented(n, "sema_run_workers", 2);
+	require_workers_reaped(r, "sema_run_workers");
+	ran = r->seen[0] + r->seen[1] + r->seen[2];
+	free_region(r);
+	REQUIRE(n == -1 && err == EAGAIN,
+		"the second fork() failed (EAGAIN), and sema_run_workers() "
+		"returned %d (%s); expected -1 with EAGAIN, fork()'s errno, "
+		"after waiting for the worker already started",
+		n, ipc_errno_name(err));
+	REQUIRE(ran == 2,
+		"after the second fork() failed, %d rounds ran in all; expected "
+		"2 (the first worker's): stop forking at the first failure",
+		ran);
+	release_all();
+}
+END_TEST
+
+START_TEST(test_run_workers_frees_its_buffer)
+{
+	int semid = create_set(IPC_PRIVATE, 1, 1), n;
+	size_t heap = grade_heap_in_use();
+
+	/* Room for 8000 pids, and no fork() works. */
+	for (int i = 0; i < 10; i++) {
+		grade_fail_nth("fork", 1, EAGAIN);
+		n = GRADE_CALL(sema_run_workers(semid, 0, 8000, 1, no_region,
+						NULL));
+		grade_fail_clear();
+		implemented(n, "sema_run_workers", 2);
+		REQUIRE(n == -1 && errno == EAGAIN,
+			"when fork() failed at once, sema_run_workers() returned "
+			"%d (%s), expected -1 with EAGAIN",
+			n, ipc_errno_name(errno));
+	}
+	REQUIRE(grade_heap_in_use() <= heap + 16 * 1024,
+		"after 10 calls of sema_run_workers() for 8000 workers, %zu more "
+		"bytes of heap were in use than before: free the array of pids "
+		"on every path",
+		grade_heap_in_use() - heap);
 	release_all();
 }
 END_TEST
@@ -971,6 +1190,50 @@ START_TEST(test_limited_removes_set)
 		      "sema_run_limited() left its semaphore set behind (id %d): "
 		      "remove it with semctl(semid, 0, IPC_RMID) before "
 		      "returning, on every path", left);
+}
+END_TEST
+
+START_TEST(test_limited_rejects_bad_limit)
+{
+	int n;
+
+	errno = 0;
+	n = GRADE_CALL(sema_run_limited(grade_key("key", 'l'), 2, 0, no_region,
+					NULL));
+	implemented(n, "sema_run_limited", 3);
+	REQUIRE(n == -1 && errno == EINVAL,
+		"sema_run_limited() with a limit of 0 returned %d (%s), expected "
+		"-1 with EINVAL: nobody could ever get in", n,
+		ipc_errno_name(errno));
+}
+END_TEST
+
+START_TEST(test_limited_cleans_up_when_semctl_fails)
+{
+	key_t key = grade_key("key", 'l');
+	unsigned calls;
+	int n;
+
+	/* How many semctl() calls a working run makes (none fails). */
+	grade_fail_nth("semctl", 1000, EINVAL);
+	n = GRADE_CALL(sema_run_limited(key, 2, 1, no_region, NULL));
+	calls = grade_fail_calls("semctl");
+	grade_fail_clear();
+	implemented(n, "sema_run_limited", 3);
+	REQUIRE(n == 2, "sema_run_limited(2 workers) returned %d (%s)", n,
+		ipc_errno_name(errno));
+	/* Each of them in turn fails: the last one removes the set. */
+	for (unsigned k = 1; k <= calls; k++) {
+		int left;
+		grade_fail_nth("semctl", k, EPERM);
+		n = GRADE_CALL(sema_run_limited(key, 2, 1, no_region, NULL));
+		if (!grade_expect_clean_failure(n, EPERM, "sema_run_limited()"))
+			REQUIRE(false, "sema_run_limited() made fewer semctl() "
+				"calls than the run before");
+		left = semget(key, 0, 0);
+		if (left != -1)
+			semctl(left, 0, IPC_RMID); /* a removal that failed */
+	}
 }
 END_TEST
 
@@ -1180,6 +1443,104 @@ START_TEST(test_named_refuses_existing_name)
 }
 END_TEST
 
+START_TEST(test_named_rejects_bad_arguments)
+{
+	int n;
+
+	errno = 0;
+	n = GRADE_CALL(sema_named_run(test_name(), 0, 1, no_region, NULL));
+	implemented(n, "sema_named_run", 5);
+	REQUIRE(n == -1 && errno == EINVAL,
+		"sema_named_run() with 0 workers returned %d (%s), expected -1 "
+		"with EINVAL", n, ipc_errno_name(errno));
+	errno = 0;
+	n = GRADE_CALL(sema_named_run(test_name(), 1, 1, NULL, NULL));
+	REQUIRE(n == -1 && errno == EINVAL,
+		"sema_named_run() with no critical function returned %d (%s), "
+		"expected -1 with EINVAL", n, ipc_errno_name(errno));
+	release_all();
+}
+END_TEST
+
+START_TEST(test_named_retries_interrupted_sem_wait)
+{
+	struct region *r = new_region(2, 3);
+	int n;
+
+	/* In every worker, the first sem_wait() is interrupted (EINTR). */
+	grade_fail_nth("sem_wait", 1, EINTR);
+	n = run_named(r);
+	grade_fail_clear();
+	require_no_problem(r);
+	free_region(r);
+	REQUIRE(n == 2,
+		"when a worker's sem_wait() was interrupted by a signal (EINTR), "
+		"sema_named_run() returned %d (%s); expected 2: EINTR means the "
+		"wait was cut short, not that the lock was taken or broken; "
+		"call sem_wait() again",
+		n, ipc_errno_name(errno));
+	release_all();
+}
+END_TEST
+
+/** How many named POSIX semaphores this process has mapped (glibc maps
+ *  each from /dev/shm, under a temporary name: count them all). */
+static int
+sem_mappings(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		n += strstr(line, "/sem.") != NULL;
+	if (f != NULL)
+		fclose(f);
+	return n;
+}
+
+START_TEST(test_named_closes_the_semaphore)
+{
+	struct region *r = new_region(2, 2);
+	int before = sem_mappings(), n = run_named(r), after = sem_mappings();
+
+	require_no_problem(r);
+	free_region(r);
+	REQUIRE(n == 2, "sema_named_run() returned %d (%s), expected 2", n,
+		ipc_errno_name(errno));
+	REQUIRE(after == before,
+		"the semaphore is still mapped in the caller after "
+		"sema_named_run() returned: sem_close() it (sem_unlink() removes "
+		"the name, not your process's mapping of it)");
+	release_all();
+}
+END_TEST
+
+START_TEST(test_named_reports_a_failed_unlink)
+{
+	struct region *r = new_region(1, 1);
+	int n, err;
+
+	snprintf(r->name, sizeof(r->name), "%s", test_name());
+	grade_fail_nth("sem_unlink", 1, EACCES);
+	n = GRADE_CALL(sema_named_run(r->name, 1, 1, exclusive_region, r));
+	err = errno;
+	grade_fail_clear();
+	errno = err;
+	if (n == -1 && err == ENOSYS)
+		free_region(r);
+	implemented(n, "sema_named_run", 5);
+	require_workers_reaped(r, "sema_named_run");
+	free_region(r);
+	REQUIRE(n == -1 && err == EACCES,
+		"removing the name failed (sem_unlink: EACCES), and "
+		"sema_named_run() returned %d (%s); expected -1 with EACCES: a "
+		"name that outlives the call is an error to report",
+		n, ipc_errno_name(err));
+	release_all();
+}
+END_TEST
+
 START_TEST(test_demo_named_matches_reference)
 {
 	grade_compare_with_reference((const char *[]){ "named", "3", "1000", NULL },
@@ -1210,6 +1571,11 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_p_undo_on_exit), 1, 2, 0, NULL },
 	{ GRADE_REF(test_v_undo_balances_p), 1, 1, 0, NULL },
 	{ GRADE_REF(test_p_v_retry_eintr), 1, 1, 0, NULL },
+	{ GRADE_REF(test_p_timed_rejects_negative_timeout), 1, 1, 2,
+	  "sema_p_timed() with a negative timeout waited: refuse it (EINVAL)" },
+	{ GRADE_REF(test_p_timed_gives_up_in_time), 1, 1, 0, NULL },
+	{ GRADE_REF(test_create_cleans_up_when_calls_fail), 1, 2, 0, NULL },
+	{ GRADE_REF(test_create_frees_its_buffer), 1, 1, 0, NULL },
 	{ GRADE_REF(test_demo_timed_matches_reference), 1, 1, 12, NULL },
 	{ GRADE_REF(test_run_workers_mutual_exclusion), 2, 3, 0,
 	  "the workers deadlocked: every P needs its V, and the parent "
@@ -1219,6 +1585,9 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_run_workers_counts_failures), 2, 2, 0,
 	  "a worker whose critical() failed kept the lock: do its V before "
 	  "it stops" },
+	{ GRADE_REF(test_run_workers_rejects_bad_arguments), 2, 1, 0, NULL },
+	{ GRADE_REF(test_run_workers_stops_when_fork_fails), 2, 2, 0, NULL },
+	{ GRADE_REF(test_run_workers_frees_its_buffer), 2, 1, 0, NULL },
 	{ GRADE_REF(test_demo_count_matches_reference), 2, 1, 12, NULL },
 	{ GRADE_REF(test_limited_peak_equals_limit), 3, 3, 0,
 	  "the workers never finished: is the semaphore initialised to the "
@@ -1226,6 +1595,9 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_limited_limit_one_is_mutex), 3, 1, 0, NULL },
 	{ GRADE_REF(test_limited_all_in_when_limit_is_workers), 3, 1, 0, NULL },
 	{ GRADE_REF(test_limited_removes_set), 3, 2, 0, NULL },
+	{ GRADE_REF(test_limited_rejects_bad_limit), 3, 1, 0,
+	  "sema_run_limited() with a limit of 0 waited: refuse it (EINVAL)" },
+	{ GRADE_REF(test_limited_cleans_up_when_semctl_fails), 3, 1, 0, NULL },
 	{ GRADE_REF(test_demo_limit_matches_reference), 3, 1, 12, NULL },
 	{ GRADE_REF(test_crash_holder_does_not_deadlock), 4, 3, 0,
 	  "deadlock after a worker died holding the lock: P and V need "
@@ -1239,6 +1611,10 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_named_counter_exact), 5, 2, 0, NULL },
 	{ GRADE_REF(test_named_unlinks_name), 5, 2, 0, NULL },
 	{ GRADE_REF(test_named_refuses_existing_name), 5, 1, 0, NULL },
+	{ GRADE_REF(test_named_rejects_bad_arguments), 5, 1, 0, NULL },
+	{ GRADE_REF(test_named_retries_interrupted_sem_wait), 5, 1, 0, NULL },
+	{ GRADE_REF(test_named_closes_the_semaphore), 5, 1, 0, NULL },
+	{ GRADE_REF(test_named_reports_a_failed_unlink), 5, 1, 0, NULL },
 	{ GRADE_REF(test_demo_named_matches_reference), 5, 1, 12, NULL },
 };
 
