@@ -214,6 +214,7 @@ child_main(int argc, char **argv)
 {
 	const char *mode = argv[0], *arg = argc > 1 ? argv[1] : NULL;
 
+	prctl(PR_SET_NAME, mode); /* "ignore-term", not "grader", in ps */
 	if (strcmp(mode, "report") == 0)
 		return child_report(arg);
 	if (strcmp(mode, "save") == 0 && arg != NULL)
@@ -505,9 +506,11 @@ static void
 check_no_stray_end(const struct report *r, struct pipe_id id,
 		   const char *name)
 {
-	for (int i = 0; i < r->n; i++) {
-		const struct child_fd *f = &r->fds[i];
-		if (f->fd <= 1 || !same_pipe(f->id, id))
+	/* Write ends first: they are the ones that keep a reader waiting. */
+	for (int i = 0; i < 2 * r->n; i++) {
+		const struct child_fd *f = &r->fds[i % r->n];
+		if (f->fd <= 1 || !same_pipe(f->id, id) ||
+		    (i < r->n && f->access != 'w'))
 			continue;
 		ck_abort_msg("in the child, fd %d is still open: the %s end of "
 			     "%s. A command inherits every descriptor that is "
@@ -974,10 +977,10 @@ START_TEST(test_coproc_two_at_once)
 				      !same_pipe(r.fds[i].id, out),
 			      "the second coprocess holds fd %d, the %s end of "
 			      "the first one's %s pipe: a command inherits every "
-			      "descriptor that is not close-on-exec (the first "
-			      "coprocess's ends are ordinary descriptors of the "
-			      "parent by now). Create every pipe with pipe2(fds, "
-			      "O_CLOEXEC)",
+			      "descriptor that is not close-on-exec, and to the "
+			      "second fork() the first coprocess's ends are just "
+			      "descriptors of the parent. Create every pipe with "
+			      "pipe2(fds, O_CLOEXEC)",
 			      r.fds[i].fd, r.fds[i].access == 'w' ? "write" : "read",
 			      same_pipe(r.fds[i].id, in) ? "stdin" : "stdout");
 	ck_assert_int_eq(ipc_write_all(first.to_child, "still here\n", 11), 11);
@@ -1005,6 +1008,8 @@ START_TEST(test_coproc_command_not_found)
 	ck_assert_msg(rc == 0, "stdio_coproc_start() failed with %s",
 		      ipc_errno_name(errno));
 	status = finish_child(&c);
+	/* A child that returned instead of _exit() has signed in by now. */
+	grade_after_call("stdio_coproc_start(argv, &c)");
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 127,
 		      "a command that does not exist gave a child that %s: "
 		      "when execvp() fails the child must _exit(127), like a "
