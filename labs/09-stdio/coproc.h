@@ -37,14 +37,19 @@
  * descriptors -1) by stdio_pclose() or stdio_shutdown().
  */
 struct stdio_child {
-	pid_t pid;	/**< the child's process id; -1 once it is reaped */
-	int to_child;	/**< write end of the pipe that is the child's stdin,
-			     or -1 (none, or closed) */
-	int from_child; /**< read end of the pipe that is the child's stdout,
-			     or -1 (none, or closed) */
-	size_t buffered; /**< bytes already read from @c from_child that
-			      stdio_read_line() has not returned yet */
-	char buf[STDIO_LINE_MAX]; /**< those bytes, from buf[0] on */
+	/** The child's process id; -1 once it is reaped. */
+	pid_t pid;
+	/** Write end of the pipe that is the child's stdin; -1 if there is
+	 *  none, or once it is closed. */
+	int to_child;
+	/** Read end of the pipe that is the child's stdout; -1 if there is
+	 *  none, or once it is closed. */
+	int from_child;
+	/** Bytes already read from @c from_child that stdio_read_line() has
+	 *  not returned yet. */
+	size_t buffered;
+	/** Those bytes, from buf[0] on. */
+	char buf[STDIO_LINE_MAX];
 };
 
 /**
@@ -52,12 +57,16 @@ struct stdio_child {
  *        stdio_shutdown() had to do to end it.
  */
 struct stdio_exit {
-	bool exited; /**< true: it called exit() (see @c code);
-			  false: a signal killed it (see @c signal) */
-	int code;    /**< its exit status (0-255) when @c exited, else -1 */
-	int signal;  /**< the signal that killed it when !@c exited, else 0 */
-	int sent;    /**< the last signal stdio_shutdown() sent it: 0 (none,
-			  it ended by itself), SIGTERM or SIGKILL */
+	/** true: it called exit() (see @c code); false: a signal killed it
+	 *  (see @c signal). */
+	bool exited;
+	/** Its exit status (0-255) when @c exited, else -1. */
+	int code;
+	/** The signal that killed it when not @c exited, else 0. */
+	int signal;
+	/** The last signal stdio_shutdown() sent it: 0 (none, it ended by
+	 *  itself), SIGTERM or SIGKILL. */
+	int sent;
 };
 
 /**
@@ -93,7 +102,8 @@ typedef int stdio_handler(const char *request, char *reply, size_t size,
  *         @p argv is empty), or from pipe(2) or fork(2) (then nothing is
  *         left open and no child runs).
  */
-int stdio_popen(char *const argv[], const char *type, struct stdio_child *child);
+int stdio_popen(char *const argv[], const char *type,
+		struct stdio_child *child);
 
 /**
  * @brief Step 1: close the parent's ends and wait for the child, like

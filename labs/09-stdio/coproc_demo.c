@@ -103,7 +103,8 @@ demo_talk(char **argv)
 	status = stdio_pclose(&child);
 	if (status == -1)
 		ipc_die_errno("stdio_pclose");
-	printf("%s %s\n", argv[0], ipc_describe_status(status, how, sizeof(how)));
+	printf("%s %s\n", argv[0],
+	       ipc_describe_status(status, how, sizeof(how)));
 	return 0;
 }
 
@@ -181,8 +182,8 @@ demo_stop(int grace_ms, char **argv)
 		printf("%s was killed by signal %d (%s)", argv[0], how.signal,
 		       strsignal(how.signal));
 	if (how.sent != 0)
-		printf(", after we sent it %s", how.sent == SIGKILL ? "SIGKILL"
-								     : "SIGTERM");
+		printf(", after we sent it %s",
+		       how.sent == SIGKILL ? "SIGKILL" : "SIGTERM");
 	printf("\n");
 	return 0;
 }

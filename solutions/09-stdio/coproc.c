@@ -324,9 +324,11 @@ stdio_communicate(struct stdio_child *child, const void *input, size_t len,
 		if (pfd[0].revents != 0) {
 			/* At most PIPE_BUF bytes: POLLOUT promises room for
 			 * that much, so this write cannot block. */
-			size_t chunk = len - sent < PIPE_BUF ? len - sent
-							     : PIPE_BUF;
-			ssize_t n = write(child->to_child, in + sent, chunk);
+			size_t chunk = len - sent;
+			ssize_t n;
+			if (chunk > PIPE_BUF)
+				chunk = PIPE_BUF;
+			n = write(child->to_child, in + sent, chunk);
 			if (n == -1 && errno != EINTR && errno != EPIPE)
 				goto fail;
 			if (n > 0)
@@ -390,23 +392,23 @@ wait_draining(struct stdio_child *child, int pidfd, int ms)
 			{ .fd = child->from_child, .events = POLLIN },
 		};
 		long long left = ms < 0 ? -1 : deadline - now_ms();
-		int n;
+		int ready;
 
 		if (ms >= 0 && left < 0)
 			left = 0;
-		n = poll(pfd, 2, (int)left);
-		if (n == -1 && errno == EINTR)
+		ready = poll(pfd, 2, (int)left);
+		if (ready == -1 && errno == EINTR)
 			continue;
-		if (n == -1)
+		if (ready == -1)
 			return -1;
 		if (pfd[0].revents != 0)
 			return 1; /* it has exited: a zombie now, reap it */
-		if (n == 0)
+		if (ready == 0)
 			return 0; /* time is up */
 		if (pfd[1].revents != 0) {
 			char sink[4096];
-			ssize_t got = read(child->from_child, sink, sizeof(sink));
-			if (got == 0 || (got == -1 && errno != EINTR))
+			ssize_t n = read(child->from_child, sink, sizeof(sink));
+			if (n == 0 || (n == -1 && errno != EINTR))
 				close_end(&child->from_child); /* no more */
 		}
 	}
