@@ -376,10 +376,23 @@ now_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/** Has @p pid exited? Looks without reaping it (WNOWAIT). */
+static bool
+has_exited(pid_t pid)
+{
+	siginfo_t info;
+
+	memset(&info, 0, sizeof(info));
+	if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == -1)
+		return false;
+	return info.si_pid == pid; /* still 0 while it runs */
+}
+
 /**
- * Wait until the child exits (its pidfd becomes readable), for at most
- * @p ms milliseconds (-1: no limit), reading and discarding its output
- * meanwhile. Returns 1 when it exited, 0 when time ran out, -1 on error.
+ * Wait until the child exits, for at most @p ms milliseconds (-1: no
+ * limit), reading and discarding its output meanwhile. The exit is the
+ * event of @p pidfd becoming readable; without a pidfd (-1), look every
+ * 10 ms. Returns 1 when it exited, 0 when time ran out, -1 on error.
  */
 static int
 wait_draining(struct stdio_child *child, int pidfd, int ms)
@@ -396,6 +409,12 @@ wait_draining(struct stdio_child *child, int pidfd, int ms)
 
 		if (ms >= 0 && left < 0)
 			left = 0;
+		if (pidfd == -1) {
+			if (has_exited(child->pid))
+				return 1;
+			if (left < 0 || left > 10)
+				left = 10;
+		}
 		ready = poll(pfd, 2, (int)left);
 		if (ready == -1 && errno == EINTR)
 			continue;
@@ -403,13 +422,13 @@ wait_draining(struct stdio_child *child, int pidfd, int ms)
 			return -1;
 		if (pfd[0].revents != 0)
 			return 1; /* it has exited: a zombie now, reap it */
-		if (ready == 0)
-			return 0; /* time is up */
 		if (pfd[1].revents != 0) {
 			char sink[4096];
 			ssize_t n = read(child->from_child, sink, sizeof(sink));
 			if (n == 0 || (n == -1 && errno != EINTR))
 				close_end(&child->from_child); /* no more */
+		} else if (ready == 0 && ms >= 0 && now_ms() >= deadline) {
+			return pidfd == -1 && has_exited(child->pid);
 		}
 	}
 }
@@ -430,9 +449,10 @@ stdio_shutdown(struct stdio_child *child, int grace_ms, struct stdio_exit *how)
 	close_end(&child->to_child); /* EOF: please finish */
 
 	/* A pidfd becomes readable when the process exits: poll() on it
-	 * waits for exactly that event, with a time limit (Linux 5.3). */
+	 * waits for exactly that event, with a time limit (Linux 5.3; older
+	 * kernels, and valgrind 3.19, say ENOSYS: then we look regularly). */
 	pidfd = (int)syscall(SYS_pidfd_open, child->pid, 0);
-	if (pidfd == -1)
+	if (pidfd == -1 && errno != ENOSYS)
 		return -1;
 	for (size_t i = 0; i < 3 && ended == 0; i++) {
 		if (escalation[i] != 0) {
@@ -445,7 +465,7 @@ stdio_shutdown(struct stdio_child *child, int grace_ms, struct stdio_exit *how)
 			return -1;
 		}
 	}
-	close(pidfd);
+	close_end(&pidfd);
 	close_end(&child->from_child);
 	child->buffered = 0;
 	if (wait_for(child->pid, &status) == -1) /* no zombie left */
