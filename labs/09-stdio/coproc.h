@@ -100,7 +100,9 @@ typedef int stdio_handler(const char *request, char *reply, size_t size,
  *              @c from_child for "r", @c to_child for "w"; the other is -1)
  * @return 0; -1 with errno set: EINVAL (@p type is not "r" or "w", or
  *         @p argv is empty), or from pipe(2) or fork(2) (then nothing is
- *         left open and no child runs).
+ *         left open and no child runs). An implementation that learns
+ *         that the command could not be run (posix_spawnp(3) does) may
+ *         fail with execvp()'s errno instead of a child exiting with 127.
  */
 int stdio_popen(char *const argv[], const char *type,
 		struct stdio_child *child);
@@ -136,7 +138,8 @@ int stdio_pclose(struct stdio_child *child);
  *              reads it on stdin) and @c from_child (read here what the
  *              child writes on stdout); @c buffered is set to 0
  * @return 0; -1 with errno set: EINVAL (@p argv is empty), or from pipe(2)
- *         or fork(2) (then nothing is left open and no child runs).
+ *         or fork(2) (then nothing is left open and no child runs); or,
+ *         as stdio_popen(), execvp()'s errno.
  */
 int stdio_coproc_start(char *const argv[], struct stdio_child *child);
 
