@@ -1926,7 +1926,8 @@ static const struct grade_test tests[] = {
 	  "that writes to a pipe (not a terminal) is fully buffered, so "
 	  "nothing leaves until the buffer fills or is flushed: fflush(out) "
 	  "after each reply, or setvbuf(out, NULL, _IOLBF, 0) before the "
-	  "first" },
+	  "first. (Or stdio_serve() waits for more input than one line, as "
+	  "fread() of a whole buffer does: read a line at a time, getline())" },
 	{ GRADE_REF(test_serve_several_requests_in_one_write), 3, 2, 4,
 	  "stdio_serve() did not return at EOF: getline() returns -1 at "
 	  "the end of the input" },
