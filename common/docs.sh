@@ -9,9 +9,20 @@
 # not escape. So it always runs on a copy of its inputs in a fresh
 # temporary directory with a plain name, removed afterwards; its messages
 # name the files relative to the project, as if it had run here.
+#
+# The theme is doxygen-awesome-css, from Debian's package of that name
+# (install-deps.sh docs installs it), or from DOXYGEN_AWESOME=dir (a
+# checkout of github.com/jothepro/doxygen-awesome-css, on other systems).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: docs.sh OUT_DIR}
+awesome=${DOXYGEN_AWESOME:-/usr/share/doxygen-awesome-css}
+if [ ! -f "$awesome/doxygen-awesome.css" ]; then
+	echo "make docs: the theme doxygen-awesome-css is not in $awesome:" \
+	     "install it (apt-get install doxygen-awesome-css), or say where it is" \
+	     "(DOXYGEN_AWESOME=dir)" >&2
+	exit 2
+fi
 
 plain() { case $1 in *[!A-Za-z0-9/._+-]*) return 1 ;; esac; }
 stage=""
@@ -29,6 +40,8 @@ trap 'exit 130' INT TERM
 
 mkdir -p "$stage/src" "$stage/out"
 (cd "$ROOT" && cp -r README.md docs labs common "$stage/src/") || exit 2
+mkdir -p "$stage/src/docs/awesome" && cp "$awesome"/doxygen-awesome*.css \
+	"$awesome"/doxygen-awesome*.js "$stage/src/docs/awesome/" || exit 2
 out_sed=$(printf '%s' "$out" | sed 's/[&|\\]/\\&/g')
 (cd "$stage/src/docs" && IPCLAB_DOCS_OUT="$stage/out" doxygen Doxyfile) 2>&1 |
 	sed "s|$stage/src/docs/\.\./||g; s|$stage/src/||g; s|$stage/out/|$out_sed/|g"

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Install what a make target needs on Debian/Ubuntu, if it is missing.
 #   install-deps.sh grade   compiler tools and Check (make grade)
-#   install-deps.sh docs    Doxygen and Graphviz (make docs)
+#   install-deps.sh docs    Doxygen, Graphviz and the site's theme (make docs)
+#   install-deps.sh browser what make docs needs, Chromium and python3
+#                           (make docs-check)
 #   install-deps.sh roster  what grade needs, and jq (make roster)
 #   install-deps.sh test    everything `make test` uses
 set -eu
@@ -20,11 +22,20 @@ grade|roster|test|watch)
 	;;
 esac
 case "${1:-grade}" in
-docs|test)
+docs|browser|test)
 	have_cmd doxygen || want doxygen
 	have_cmd dot || want graphviz
+	# the theme (common/docs.sh), unless DOXYGEN_AWESOME names a copy
+	[ -f "${DOXYGEN_AWESOME:-/usr/share/doxygen-awesome-css}/doxygen-awesome.css" ] ||
+		want doxygen-awesome-css
 	;;
 esac
+# Chromium runs the site check (common/docs_check.py); make test runs it
+# only where Chromium is installed already.
+if [ "${1:-grade}" = browser ]; then
+	have_cmd chromium || have_cmd chromium-browser || want chromium
+	have_cmd python3 || want python3
+fi
 case "${1:-grade}" in
 roster|test)
 	have_cmd jq || want jq
