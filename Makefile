@@ -5,6 +5,8 @@
 #   make test          the suite's own tests (alias: make check)
 #   make mutants LAB=01 [MUTANTS_FLAGS=--limit 20]   mutation testing of a grader
 #   make docs          the Doxygen site in build/docs/html
+#   make docs-check    the site in headless Chromium (installed if missing),
+#                      screenshots in build/docs/shots
 #   make demo LAB=01   build a lab's demo program
 #   make doctor        the machine limits a student may hit
 #   make dist          the student handout (no solutions) as a tarball
@@ -38,7 +40,7 @@ GRADE_FLAGS := --keep="$$(pwd)" \
 	$(if $(SANITIZE),--no-memory-limit) $(if $(VERBOSE),--verbose) \
 	$(if $(filter labs,$(IMPL)),--record=$(BUILD_DIR)/progress)
 
-.PHONY: all grade test check docs demo doctor roster dist clean common common-libs deps-test \
+.PHONY: all grade test check docs docs-check deps-browser demo doctor roster dist clean common common-libs deps-test \
 	help progress hint watch mutants
 .DEFAULT_GOAL := help
 
@@ -110,6 +112,16 @@ deps-test:
 docs: deps-docs
 	@$(ROOT)/common/docs.sh $(BUILD_DIR)/docs
 	@echo "docs: $(BUILD_DIR)/docs/html/index.html"
+
+# The site as a reader sees it: every page loaded in headless Chromium, no
+# broken link, image, anchor or diagram, and screenshots of the home page
+# and of a lab (common/docs_check.py; make test runs it where Chromium is).
+docs-check: deps-browser
+	@$(ROOT)/common/docs.sh $(BUILD_DIR)/docs
+	@python3 $(ROOT)/common/docs_check.py $(BUILD_DIR)/docs/html --shots $(BUILD_DIR)/docs/shots
+
+deps-browser:
+	@$(ROOT)/common/install-deps.sh browser
 
 doctor:
 	@$(ROOT)/common/doctor.sh

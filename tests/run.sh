@@ -4,9 +4,10 @@
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
 #                             buggy alt mutants asan formats roster paths tty
-#                             loop format docs
+#                             loop format docs docs_browser
 #                             (NN: one lab, for buggy and alt)
-# Prints "ok"/"not ok" per check and ends with "N passed, N failed".
+# Prints "ok"/"not ok" per check (or "skip" for one that cannot run here,
+# and why) and ends with "N passed, N failed" (", N skipped").
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
@@ -18,10 +19,11 @@ export BUILD=build/test WERROR=1
 MAKE="make -s --no-print-directory -j$(nproc)"
 DRIVER="$BUILD/common/ipcgrade"
 OUT="$BUILD/results"
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
+skip() { skipped=$((skipped + 1)); echo "skip - $*"; }
 check() { # check "description" command... (fails as the command does)
 	local what=$1; shift
 	if "$@"; then ok "$what"; else not_ok "$what"; return 1; fi
@@ -469,20 +471,40 @@ part_docs() {
 		sh -c "$MAKE docs >'$OUT/docs.log' 2>&1 || { cat '$OUT/docs.log'; false; }"
 }
 
+# The site as a reader sees it (common/docs_check.py, what make docs-check
+# runs): only where Chromium is installed; make test does not install it.
+part_docs_browser() {
+	local log="$OUT/docs_browser.log"
+	if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+		skip "the site in a browser: Chromium is not installed, so no page was loaded" \
+			"(make docs-check installs it and runs this check)"
+		return
+	fi
+	$MAKE docs >"$OUT/docs.log" 2>&1 || { not_ok "the site in a browser: make docs failed"; sed 's/^/    /' "$OUT/docs.log"; return; }
+	if python3 common/docs_check.py "$BUILD/docs/html" --shots "$BUILD/docs/shots" >"$log" 2>&1; then
+		ok "the site in headless Chromium: every page loads with no error, every link, image, anchor and diagram is there; screenshots in $BUILD/docs/shots"
+	else
+		not_ok "the site in headless Chromium (common/docs_check.py)"
+	fi
+	sed 's/^/    /' "$log" | tail -40
+}
+
 mkdir -p "$OUT"
 $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 passed, 1 failed"; exit 1; }
 case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
 	part_buggy; part_alt; part_mutants; part_asan; part_formats; part_roster; part_paths
-	part_tty; part_loop; part_format; part_docs ;;
-build|unit|engine|reference|skeleton|mutants|asan|formats|roster|paths|tty|loop|format|docs) "part_$1" ;;
+	part_tty; part_loop; part_format; part_docs; part_docs_browser ;;
+build|unit|engine|reference|skeleton|mutants|asan|formats|roster|paths|tty|loop|format|docs|docs_browser) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 alt) part_alt "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|roster|paths|tty|loop|format|docs]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|roster|paths|tty|loop|format|docs|docs_browser]" >&2; exit 2 ;;
 esac
 echo
-echo "$passed passed, $failed failed"
+summary="$passed passed, $failed failed"
+[ "$skipped" -eq 0 ] || summary="$summary, $skipped skipped"
+echo "$summary"
 [ "$failed" -eq 0 ]
