@@ -743,6 +743,12 @@ send_record(const char *tag, const char *payload)
 	free(record);
 }
 
+void
+grade_note(const char *text)
+{
+	send_record(GRADE_RECORD_NOTE, text);
+}
+
 /**
  * Take the run's key from the descriptor the supervisor named, close it
  * and forget where it was: from here on only this process's memory holds

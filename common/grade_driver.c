@@ -357,6 +357,8 @@ judge(struct driver_test *t, const struct sandbox_result *r,
 			       "through fd 3)?",
 			       how);
 	}
+	if (r->notes != NULL && t->message != NULL)
+		append(&t->message, "\n%s", r->notes);
 	if (r->hang != NULL && t->message != NULL &&
 	    (strstr(t->message, "(timed out)") != NULL || r->overran))
 		append(&t->message, "\nwhen the time ran out:\n%s", r->hang);

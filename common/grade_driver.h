@@ -69,6 +69,7 @@ struct sandbox_result {
 	char *problems;	   /**< leaks and escapes found, one per line */
 	char *output;	   /**< tail of the test's stdout/stderr */
 	char *hang;	   /**< what blocked it when time ran out, or NULL */
+	char *notes;	   /**< the engine's notes (a limit hit), or NULL */
 	int grader_status; /**< wait status of the grader process */
 	bool overran;	   /**< the driver's outer time limit fired */
 	bool stopped;	   /**< interrupted (Ctrl+C): no verdict */

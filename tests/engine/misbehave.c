@@ -329,6 +329,12 @@ misbehave(const char *name, int arg)
 		return msgrcv_empty();
 	if (strcmp(name, "pause_after_signal") == 0)
 		return pause_after_signal();
+	if (strcmp(name, "huge_malloc") == 0) {
+		/* 10 GiB, used without a check: the limit refuses it. */
+		volatile char *p = malloc((size_t)10 << 30);
+		p[0] = 1;
+		return 0;
+	}
 	if (strcmp(name, "write_project") == 0)
 		return write_project();
 	if (strcmp(name, "read_solutions") == 0)

@@ -38,8 +38,8 @@ echo "the tests may not touch this" >"$IPCLAB_ENGINE_CANARY"
 "$driver" --keep="$root" --format=json "$BUILD/tests/engine" >"$out/engine.json" 2>&1
 check_verdicts "$out/engine.json"
 # The score must come from the verdicts, not from what the tests printed.
-jq -e '.score == 4 and .max_score == 31' "$out/engine.json" >/dev/null ||
-	{ echo "    the score is not 4/31"; status=1; }
+jq -e '.score == 4 and .max_score == 32' "$out/engine.json" >/dev/null ||
+	{ echo "    the score is not 4/32"; status=1; }
 
 # Student output cannot pass for the grader's lines: the last "Score:" line
 # of the text report is the real one, and no raw \r or escape gets through.
