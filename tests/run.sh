@@ -4,7 +4,7 @@
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
 #                             buggy alt mutants asan formats roster paths tty
-#                             loop format docs
+#                             loop hints format docs
 #                             (NN: one lab, for buggy and alt)
 # Prints "ok"/"not ok" per check and ends with "N passed, N failed".
 set -u
@@ -390,6 +390,33 @@ part_tty() {
 		sed 's/^/    | /' "$dir/screen.txt"
 }
 
+# Every test of every lab has its three hints (make hint), and no hint
+# names a test that does not exist.
+part_hints() {
+	local lab grader missing
+	for lab in $(labs); do
+		$MAKE -C "labs/$lab" LAB="$lab" IMPL=solutions grade-build >/dev/null 2>&1
+		grader="$BUILD/solutions/$lab/grader"
+		missing=$("$grader" --list | awk -F '\t' '$1 == "test" { print $2 }' |
+			while read -r test; do
+				for level in 1 2 3; do
+					[ -n "$("$grader" --hint "$test" "$level" 2>/dev/null)" ] ||
+						{ echo "$test (hint $level)"; break; }
+				done
+			done)
+		check "$lab: every test has three hints" [ -z "$missing" ] ||
+			printf '    missing: %s\n' $missing | head -5
+		if [ -f "labs/$lab/grade/hints.c" ]; then
+			missing=$(grep -o '{ "test_[a-z0-9_]*"' "labs/$lab/grade/hints.c" | cut -d'"' -f2 |
+				while read -r test; do
+					"$grader" --list | grep -q "^test	$test	" || echo "$test"
+				done)
+			check "$lab: every hint is for a test of the lab" [ -z "$missing" ] ||
+				printf '    unknown: %s\n' $missing | head -5
+		fi
+	done
+}
+
 # The student's loop: make progress, make hint, make with no target, and
 # make watch in tmux, in a copy of the project (watch needs a student file
 # to change). Synchronised on the terminal stream itself, never on a delay.
@@ -475,13 +502,13 @@ case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
 	part_buggy; part_alt; part_mutants; part_asan; part_formats; part_roster; part_paths
-	part_tty; part_loop; part_format; part_docs ;;
-build|unit|engine|reference|skeleton|mutants|asan|formats|roster|paths|tty|loop|format|docs) "part_$1" ;;
+	part_tty; part_loop; part_hints; part_format; part_docs ;;
+build|unit|engine|reference|skeleton|mutants|asan|formats|roster|paths|tty|loop|hints|format|docs) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 alt) part_alt "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|roster|paths|tty|loop|format|docs]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|roster|paths|tty|loop|hints|format|docs]" >&2; exit 2 ;;
 esac
 echo
 echo "$passed passed, $failed failed"

@@ -335,6 +335,14 @@ misbehave(const char *name, int arg)
 		p[0] = 1;
 		return 0;
 	}
+	if (strcmp(name, "read_hidden") == 0) {
+		/* A classmate's file in make roster (the driver's --hide). */
+		const char *path = getenv("IPCLAB_ENGINE_HIDDEN");
+		int fd = path ? open(path, O_RDONLY) : -1;
+		if (fd != -1)
+			close(fd);
+		return path != NULL && fd == -1 && errno == EACCES ? 0 : -1;
+	}
 	if (strcmp(name, "write_project") == 0)
 		return write_project();
 	if (strcmp(name, "read_solutions") == 0)
