@@ -44,7 +44,7 @@ HINT_SRCS  := $(if $(wildcard $(LAB_DIR)/grade/hints.c),grade/hints.c)
 GRADE_OBJS := $(patsubst grade/%.c,$(GRADE_B)/grade/%.o,$(GRADE_SRCS) $(HINT_SRCS))
 LINK       = $(CC) $(CFLAGS) $(SANFLAGS)
 
-.PHONY: all demo grade grade-build clean
+.PHONY: all demo grade grade-build student-files clean
 
 all: $(B)/grader $(B)/demo
 
@@ -164,6 +164,10 @@ grade-build: $(LIBGRADE) $(LIBIPC) | $(B)/
 # every lab are graded the same way.
 grade:
 	@$(MAKE) --no-print-directory -C $(ROOT) grade LAB=$(LAB)
+
+# The files the student edits (the Gradescope autograder looks for them).
+student-files:
+	@echo $(STUDENT_SRCS)
 
 # Only inside the project's build/ (see rm_build in config.mk).
 clean:
