@@ -642,14 +642,15 @@ listed_in(const char *list, const char *name)
 	return false;
 }
 
-/** A test's output for Gradescope: why it failed, then what it printed. */
+/** Why a test failed (or @p passed), then what it printed, as one JSON
+ *  string (Gradescope's and GitHub Classroom's test output). */
 static void
-gradescope_output(FILE *out, const struct driver_lab *lab,
-		  const struct driver_test *t)
+json_test_output(FILE *out, const struct driver_lab *lab,
+		 const struct driver_test *t, const char *passed)
 {
 	char *why = failure_text(lab, t), *text = NULL;
 
-	if (asprintf(&text, "%s%s%s", why ? why : "passed",
+	if (asprintf(&text, "%s%s%s", why ? why : passed,
 		     t->output ? "\n\nWhat your code printed (the end of it):\n" : "",
 		     t->output ? t->output : "") == -1)
 		text = NULL;
@@ -715,7 +716,7 @@ report_gradescope(FILE *out, const struct report_info *info)
 				     "\"max_score\": %d, \"status\": \"%s\", \"output\": ",
 				lab_number(lab), i + 1, t->passed ? t->points : 0,
 				t->points, t->passed ? "passed" : "failed");
-			gradescope_output(out, lab, t);
+			json_test_output(out, lab, t, "passed");
 			fprintf(out, ", \"visibility\": \"%s\", \"extra_data\": {\"lab\": ",
 				listed_in(opt->hidden, t->name) ? "after_due_date"
 								 : "visible");
@@ -757,24 +758,22 @@ report_classroom(FILE *out, const struct report_info *info)
 		const struct driver_lab *lab = &info->labs[l];
 		for (size_t i = 0; i < lab->n_tests; i++) {
 			const struct driver_test *t = &lab->tests[i];
-			char name[256], code[256], *why;
+			char name[256], code[256];
 			if (!t->ran)
 				continue;
 			snprintf(name, sizeof(name), "%s: %s", lab->id, t->name);
 			snprintf(code, sizeof(code), "make grade LAB=%02d TEST=%s",
 				 lab_number(lab), t->name);
-			why = failure_text(lab, t);
 			fprintf(out, "%s\n  {\"name\": ", sep);
 			json_string(out, name);
 			fprintf(out, ", \"status\": \"%s\", \"score\": %d, \"message\": ",
 				t->passed ? "pass" : not_compiled(lab) ? "error" : "fail",
 				t->passed ? t->points : 0);
-			json_string(out, why ? why : "");
+			json_test_output(out, lab, t, "");
 			fprintf(out, ", \"test_code\": ");
 			json_string(out, code);
 			fprintf(out, ", \"filename\": \"\", \"line_no\": 0, \"duration\": %ld}",
 				(long)(t->seconds * 1000));
-			free(why);
 			sep = ",";
 		}
 	}
