@@ -3,8 +3,8 @@
 # The suite's own tests (make test). Usage:
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
-#                             buggy alt mutants asan formats roster paths tty
-#                             loop format docs
+#                             buggy alt mutants asan formats status roster
+#                             gradescope paths dist tty loop format docs
 #                             (NN: one lab, for buggy and alt)
 # Prints "ok"/"not ok" per check and ends with "N passed, N failed".
 set -u
@@ -223,6 +223,9 @@ part_formats() {
 	check "JSON is valid and its score is the sum of its tests" jqtest \
 		'.score == ([.tests[].score] | add) and .max_score == ([.tests[].max_score] | add)' \
 		"$OUT/report.json"
+	check "TAP ends with the score as a comment, the same as the JSON's" sh -c \
+		"[ \"\$(tail -n 1 '$OUT/report.tap')\" = \"# Total score: \$(jq -r '\"\\(.score)/\\(.max_score)\"' '$OUT/report.json')\" ]"
+	part_formats_complete "$lab"
 	check "an unknown LAB is a clear error" sh -c \
 		"$MAKE grade LAB=99 2>&1 | grep -q 'no lab is called 99'"
 	check "LAB=0 is a clear error, not every lab" sh -c \
@@ -240,56 +243,208 @@ part_formats() {
 		"$MAKE grade LAB=$lab TEST=test_no_such 2>&1 | grep -q 'no test matches'"
 }
 
+# A copy of lab $1's skeleton in $2/src with a compile error in the file
+# students edit, built into $2/build (as run_variant builds a variant).
+make_broken() { # lab dir
+	local lab=$1 dir=$2 file
+	file=$($MAKE -C "labs/$lab" LAB="$lab" student-files | cut -d ' ' -f 1)
+	rm -rf "$dir" && mkdir -p "$dir/src" && cp -r "labs/$lab/." "$dir/src/" &&
+		echo 'int ipclab_broken(void) { return no_such_name; }' >>"$dir/src/$file"
+	$MAKE -C "labs/$lab" LAB="$lab" IMPL=solutions grade-build >/dev/null 2>&1
+	build_patched "$lab" "$dir"
+}
+
+# The machine formats carry everything: JUnit's time, errors, skipped and
+# <system-out>; what the code printed (bounded, escaped) in every format;
+# a lab that does not compile with the compiler's message.
+part_formats_complete() {
+	local lab=$1 eng="$BUILD/tests/engine" dir="$BUILD/formats" f
+	$MAKE -C tests/engine engine-build >"$OUT/formats-engine.log" 2>&1 ||
+		{ not_ok "the engine's test lab builds"; return; }
+	xpath() { xmllint --xpath "$1" "$2"; } # expression file
+	$MAKE grade LAB="$lab" IMPL=solutions STEP=2 FORMAT=junit OUT="$OUT/step.xml" >/dev/null 2>&1
+	junit_counts() {
+		local x=$OUT/step.xml
+		xmllint --noout "$x" &&
+			[ "$(xpath 'count(//testsuite[@tests and @failures and @errors and @skipped and @time])' "$x")" -eq 1 ] &&
+			[ "$(xpath 'count(//testcase[@time])' "$x")" -eq "$(xpath 'string(//testsuite/@tests)' "$x")" ] &&
+			[ "$(xpath 'count(//testcase/skipped)' "$x")" -eq "$(xpath 'string(//testsuite/@skipped)' "$x")" ] &&
+			[ "$(xpath 'string(//testsuite/@skipped)' "$x")" -gt 0 ] &&
+			[ "$(xpath 'string(//testsuites/@failures)' "$x")" -eq 0 ] &&
+			[ "$(xpath 'string(//testsuites/@errors)' "$x")" -eq 0 ]
+	}
+	check "JUnit: every suite has tests, failures, errors, skipped and time; the tests of other steps are skipped" \
+		junit_counts
+	make_broken "$lab" "$dir/broken"
+	"$DRIVER" --keep="$ROOT" --format=junit "$dir/broken/build" >"$OUT/broken.xml" 2>/dev/null
+	junit_errors() {
+		local x=$OUT/broken.xml tests
+		xmllint --noout "$x" && tests=$(xpath 'string(//testsuite/@tests)' "$x") &&
+			[ "$tests" -gt 0 ] && [ "$(xpath 'string(//testsuite/@errors)' "$x")" -eq "$tests" ] &&
+			[ "$(xpath 'count(//testcase/error[contains(., "no_such_name")])' "$x")" -eq "$tests" ]
+	}
+	check "JUnit: a lab that does not compile is errors, each with the compiler's message" junit_errors
+	# The engine's test_fake_summary prints lines with \r and escapes;
+	# test_flood prints 256 MiB.
+	for f in junit tap json gradescope classroom; do
+		"$DRIVER" --keep="$ROOT" --format=$f --test=test_nothing,test_fake_summary,test_flood \
+			"$eng" >"$OUT/printed.$f" 2>/dev/null
+	done
+	junit_printed() {
+		xmllint --noout "$OUT/printed.junit" &&
+			xpath 'string(//testcase[@name="test_fake_summary"]/system-out)' "$OUT/printed.junit" |
+			grep -qF '\r\e[2K  Score: 99/99' && ! grep -q $'[\r\033]' "$OUT/printed.junit"
+	}
+	check "JUnit: what a test printed is its <system-out>, escaped" junit_printed
+	tap_printed() {
+		grep -A12 'not ok 2 - engine: test_fake_summary' "$OUT/printed.tap" | grep -qxF '  output: |' &&
+			grep -qxF '    \r\e[2K  Score: 99/99' "$OUT/printed.tap"
+	}
+	check "TAP: what a test printed is in its YAML block" tap_printed
+	check "JSON: what each test printed, bounded (of 256 MiB, the last 2 KiB)" jqtest '
+		(.tests[] | select(.name == "test_fake_summary") | .printed | contains("Score: 99/99"))
+		and (.tests[] | select(.name == "test_flood") | .printed | length < 2300 and contains("output cut"))' \
+		"$OUT/printed.json"
+	check "Gradescope: what the test printed is in its output" jqtest \
+		'.tests[] | select(.extra_data.test == "test_fake_summary") | .output | contains("Score: 99/99")' \
+		"$OUT/printed.gradescope"
+	check "GitHub Classroom: what the test printed is in its message" jqtest \
+		'.tests[] | select(.name == "engine: test_fake_summary") | .message | contains("Score: 99/99")' \
+		"$OUT/printed.classroom"
+	rm -rf "$dir"
+}
+
+# The exit status of the driver, and of make grade: 0 when every test
+# passed, 1 a test failed, 3 a lab did not compile, 2 a usage error, 4 a
+# lab that cannot be graded; make passes any failure on as its status 2,
+# after exactly one line of its own ("make: *** ... Error N") that names
+# the driver's.
+part_status() {
+	local lab dir="$BUILD/status" status
+	lab=$(labs | head -1)
+	driver_status() { # expected args...
+		local want=$1 got=0; shift
+		"$DRIVER" --keep="$ROOT" "$@" >/dev/null 2>&1 || got=$?
+		[ "$got" -eq "$want" ] || { echo "    got exit status $got"; return 1; }
+	}
+	$MAKE grade LAB="$lab" IMPL=solutions >/dev/null 2>&1
+	$MAKE -C "labs/$lab" LAB="$lab" grade-build >/dev/null 2>&1
+	make_broken "$lab" "$dir/broken"
+	check "ipcgrade: 0 when every test passed" driver_status 0 "$BUILD/solutions/$lab"
+	check "ipcgrade: 1 when a test failed" driver_status 1 "$BUILD/labs/$lab"
+	check "ipcgrade: 3 when a lab did not compile (also beside a lab that passes)" \
+		driver_status 3 "$BUILD/solutions/$lab" "$dir/broken/build"
+	check "ipcgrade: 2 for a usage error" driver_status 2 --format=nope "$BUILD/solutions/$lab"
+	check "ipcgrade: 4 when a lab cannot be graded (no grader)" driver_status 4 "$dir/no-such-lab"
+	make_status() { # want-status want-error make-args...: status, and make's one line
+		local want=$1 error=$2 got=0 lines; shift 2
+		make -s --no-print-directory grade "$@" >"$dir/make.out" 2>&1 || got=$?
+		lines=$(grep -cE '^make(\[[0-9]+\])?: ' "$dir/make.out")
+		if [ -z "$error" ]; then
+			[ "$got" -eq "$want" ] && [ "$lines" -eq 0 ]
+		else
+			[ "$got" -eq "$want" ] && [ "$lines" -eq 1 ] &&
+				grep -qE "^make: \*\*\* \[Makefile:[0-9]+: grade\] Error $error\$" "$dir/make.out"
+		fi || { echo "    exit status $got; make's lines:"; grep -E '^make(\[[0-9]+\])?: ' "$dir/make.out" | sed 's/^/    | /'; return 1; }
+	}
+	check "make grade: 0 and no line of make's when every test passed" \
+		make_status 0 "" LAB="$lab" IMPL=solutions
+	check "make grade: 2 when a test failed, make's one line names status 1" \
+		make_status 2 1 LAB="$lab"
+	check "make grade: 2 for an unknown lab, make's one line names status 2" \
+		make_status 2 2 LAB=99
+	# A lab that does not compile, graded through make: a copy of the
+	# project whose skeleton has an error (the real skeletons compile).
+	local copy="$dir/copy" file got=0
+	rm -rf "$copy" && mkdir -p "$copy" &&
+		tar -C "$ROOT" --exclude=./build --exclude=./.git --exclude=./tests -cf - . | tar -C "$copy" -xf -
+	file=$($MAKE -C "labs/$lab" LAB="$lab" student-files | cut -d ' ' -f 1)
+	echo 'int ipclab_broken(void) { return no_such_name; }' >>"$copy/labs/$lab/$file"
+	(cd "$copy" && env -u BUILD -u MAKEFLAGS -u MAKELEVEL make -s --no-print-directory \
+		grade LAB="$lab") >"$dir/copy.out" 2>&1 || got=$?
+	copy_status() {
+		[ "$got" -eq 2 ] && [ "$(grep -cE '^make(\[[0-9]+\])?: ' "$dir/copy.out")" -eq 1 ] &&
+			grep -qE '^make: \*\*\* \[Makefile:[0-9]+: grade\] Error 3$' "$dir/copy.out" &&
+			grep -q no_such_name "$dir/copy.out"
+	}
+	check "make grade: 2 when a lab did not compile, make's one line names status 3" \
+		copy_status || sed 's/^/    | /' "$dir/copy.out"
+	rm -rf "$dir"
+}
+
 # Students are folders with any name: blanks, quotes, commas, non-ASCII.
 # Two labs, so that the CSV has a column per lab; the folder of
 # submissions and the output prefix have blanks too.
 part_roster() {
-	local subs="$BUILD/roster subs" out="$OUT/roster out" lab lab2 name status
+	local subs="$BUILD/roster subs" out="$OUT/roster out" lab lab2 name status file
 	lab=$(labs | sed -n 1p) lab2=$(labs | sed -n 2p)
-	rm -rf "$subs" && mkdir -p "$subs/ref/labs" "$subs/skel"
+	file=$($MAKE -C "labs/$lab" LAB="$lab" student-files | cut -d ' ' -f 1)
+	rm -rf "$subs" && mkdir -p "$subs/ref/labs" "$subs/skel" "$subs/broken"
 	cp -r "solutions/$lab" "$subs/ref/labs/"
 	for name in 'dan "x", jr' 'zoë' 'a b'; do
 		mkdir -p "$subs/$name" && cp -r "solutions/$lab" "$subs/$name/"
 	done
 	cp -r "labs/$lab" "$subs/skel/"
-	rm -f "$out.csv" "$out.json"
-	$MAKE roster SUBMISSIONS="$subs" LAB="${lab%%-*} ${lab2%%-*}" OUT="$out" \
+	cp -r "labs/$lab" "$subs/broken/" &&
+		echo 'int ipclab_broken(void) { return no_such_name; }' >>"$subs/broken/$lab/$file"
+	rm -f "$out.csv" "$out.json" "$out-j1.csv" "$out-j1.json"
+	$MAKE roster SUBMISSIONS="$subs" LAB="${lab%%-*} ${lab2%%-*}" OUT="$out" JOBS=2 \
 		>"$OUT/roster.log" 2>&1
-	check "make roster: one CSV row per student, a column per lab, names intact" \
+	check "make roster: one CSV row per student, a column per lab, a status, names intact" \
 		python3 - "$out.csv" "$lab" "$lab2" <<'PY' || sed 's/^/    /' "$OUT/roster.log"
 import csv, sys
 path, lab, lab2 = sys.argv[1:]
 with open(path, newline="", encoding="utf-8") as f:
     rows = list(csv.reader(f))
 head, body = rows[0], {r[0]: r for r in rows[1:]}
-assert head == ["student", lab, lab2, "total", "max"], head
+assert head == ["student", lab, lab2, "total", "max", "status"], head
 assert all(len(r) == len(head) for r in rows), rows
-assert sorted(body) == sorted(["ref", 'dan "x", jr', "zoë", "a b", "skel"]), body
+assert sorted(body) == sorted(["ref", 'dan "x", jr', "zoë", "a b", "skel", "broken"]), body
 for name in ["ref", 'dan "x", jr', "zoë", "a b"]:
-    _, s1, s2, total, top = body[name]
+    _, s1, s2, total, top, status = body[name]
     assert int(s1) > 0 and s2 == "0" and total == s1 and int(top) > int(s1), body[name]
+    assert status == "no folder for " + lab2, body[name]
     assert body[name][1:] == body["ref"][1:], body[name]
-_, s1, s2, total, top = body["skel"]
+_, s1, s2, total, top, status = body["skel"]
 assert s1 == s2 == total == "0" and top == body["ref"][4], body["skel"]
+assert status == "no folder for " + lab2, body["skel"]
+_, s1, s2, total, top, status = body["broken"]
+assert s1 == s2 == total == "0" and top == body["ref"][4], body["broken"]
+assert status == "compile error in %s; no folder for %s" % (lab, lab2), body["broken"]
 PY
 	check "make roster: the JSON is valid, names intact, every student graded" jqtest \
-		'length == 5 and ([.[].student] | sort) == (["ref", "dan \"x\", jr", "zoë", "a b", "skel"] | sort)
+		'length == 6 and ([.[].student] | sort) == (["ref", "dan \"x\", jr", "zoë", "a b", "skel", "broken"] | sort)
 		 and all(.[]; .report.max_score > 0)
-		 and ([.[] | select(.student != "skel") | .report.score] | unique | length) == 1' \
+		 and ([.[] | select(.student | IN("skel", "broken") | not) | .report.score] | unique | length) == 1' \
 		"$out.json"
+	check "make roster: a progress line per student, [k/6] name: score/max status" sh -c \
+		"[ \$(grep -cE '^\[[1-6]/6\] .*: [0-9]+/[0-9]+ ' '$OUT/roster.log') -eq 6 ] &&
+		 grep -qE '^\[[1-6]/6\] broken: 0/[0-9]+ compile error in $lab' '$OUT/roster.log'"
+	# One student at a time grades the same (the tests do not depend on
+	# what runs beside them).
+	$MAKE roster SUBMISSIONS="$subs" LAB="${lab%%-*} ${lab2%%-*}" OUT="$out-j1" JOBS=1 \
+		>"$OUT/roster-j1.log" 2>&1
+	same_rosters() {
+		cmp -s "$out.csv" "$out-j1.csv" &&
+			[ "$(jq -c '[.[] | [.student, .report.score, [.report.tests[] | [.name, .status]]]]' "$out.json")" = \
+				"$(jq -c '[.[] | [.student, .report.score, [.report.tests[] | [.name, .status]]]]' "$out-j1.json")" ]
+	}
+	check "make roster: JOBS=1 and JOBS=2 give the same roster" same_rosters ||
+		diff "$out.csv" "$out-j1.csv" | sed 's/^/    /'
 	# A student that cannot be graded (here: the driver fails) is never a
-	# silent 0: empty cells, an error in the JSON, a message, exit status 1.
+	# silent 0: empty cells, why in the status, an error in the JSON, a
+	# message, exit status 1.
 	rm -rf "$subs" && mkdir -p "$subs/dan \"x\", jr" && cp -r "solutions/$lab" "$subs/dan \"x\", jr/"
 	status=0
 	ROSTER_LABS=$lab ROSTER_DRIVER=$(type -P false) common/roster.sh "$subs" "$out-fail" \
 		>"$OUT/roster-fail.log" 2>&1 || status=$?
 	failure_reported() {
-		[ "$status" -eq 1 ] && grep -q 'could not grade dan "x", jr' "$OUT/roster-fail.log" &&
-			[ "$(tail -n 1 "$out-fail.csv")" = '"dan ""x"", jr",,,' ] &&
+		[ "$status" -eq 1 ] && grep -q '^\[1/1\] dan "x", jr: not graded: ' "$OUT/roster-fail.log" &&
+			tail -n 1 "$out-fail.csv" | grep -q '^"dan ""x"", jr",,,,not graded: ' &&
 			jqtest '.[0].error and .[0].report == null' "$out-fail.json"
 	}
 	check "make roster: a student that cannot be graded is reported, never scored 0" \
-		failure_reported
+		failure_reported || sed 's/^/    /' "$OUT/roster-fail.log"
 	rm -rf "$subs"
 }
 
@@ -474,14 +629,14 @@ $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 
 case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
-	part_buggy; part_alt; part_mutants; part_asan; part_formats; part_roster; part_paths
-	part_tty; part_loop; part_format; part_docs ;;
-build|unit|engine|reference|skeleton|mutants|asan|formats|roster|paths|tty|loop|format|docs) "part_$1" ;;
+	part_buggy; part_alt; part_mutants; part_asan; part_formats; part_status; part_roster
+	part_gradescope; part_paths; part_dist; part_tty; part_loop; part_format; part_docs ;;
+build|unit|engine|reference|skeleton|mutants|asan|formats|status|roster|gradescope|paths|dist|tty|loop|format|docs) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 alt) part_alt "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|roster|paths|tty|loop|format|docs]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|status|roster|gradescope|paths|dist|tty|loop|format|docs]" >&2; exit 2 ;;
 esac
 echo
 echo "$passed passed, $failed failed"
