@@ -448,6 +448,99 @@ PY
 	rm -rf "$subs"
 }
 
+# Gradescope, end to end: make gradescope builds autograder.zip; a fake
+# /autograder (IPCLAB_AUTOGRADER, at a path with a blank) gets it as
+# Gradescope does (source/, and run_autograder beside it), setup.sh builds
+# it, and run_autograder grades submissions: the reference (a lone file at
+# the top), the skeleton (a whole tree), code that does not compile (the
+# lab's folder), nothing. Every results.json follows Gradescope's
+# specification; the test named in HIDDEN is shown after the due date.
+part_gradescope() {
+	local lab file hidden root zip="$BUILD/gradescope/autograder.zip" before
+	lab=$(labs | head -1)
+	file=$($MAKE -C "labs/$lab" LAB="$lab" student-files | cut -d ' ' -f 1)
+	$MAKE -C "labs/$lab" LAB="$lab" IMPL=solutions grade-build >/dev/null 2>&1
+	hidden=$("$BUILD/solutions/$lab/grader" --list | awk -F '\t' '$1 == "test" { n++ } n == 2 { print $2; exit }')
+	refused_hidden() {
+		! $MAKE gradescope LAB="$lab" HIDDEN=test_no_such >"$OUT/gs-refused.log" 2>&1 &&
+			grep -q 'HIDDEN: test_no_such is not a test' "$OUT/gs-refused.log"
+	}
+	check "make gradescope: an unknown test in HIDDEN is refused" refused_hidden
+	$MAKE gradescope LAB="$lab" HIDDEN="$hidden" >"$OUT/gs-package.log" 2>&1
+	zip_layout() {
+		local list
+		list=$(unzip -Z1 "$zip") &&
+			grep -qx setup.sh <<<"$list" && grep -qx run_autograder <<<"$list" &&
+			grep -qx config.sh <<<"$list" && grep -qx "ipclab/labs/$lab/$file" <<<"$list" &&
+			! grep -q '^ipclab/tests/' <<<"$list"
+	}
+	check "make gradescope: autograder.zip has setup.sh and run_autograder at its root" zip_layout ||
+		sed 's/^/    /' "$OUT/gs-package.log"
+	root=$(mktemp -d "${TMPDIR:-/tmp}/ipclab autograder.XXXXXX") || return
+	mkdir -p "$root/source" "$root/submission" && unzip -q "$zip" -d "$root/source" &&
+		cp "$root/source/run_autograder" "$root/"
+	local ag=(env -u BUILD -u WERROR -u MAKEFLAGS -u MAKELEVEL IPCLAB_AUTOGRADER="$root")
+	set_up() {
+		"${ag[@]}" bash "$root/source/setup.sh" >"$OUT/gs-setup.log" 2>&1 &&
+			[ ! -e "$root/source/ipclab/solutions" ] &&
+			[ -x "$root/source/ipclab/labs/$lab/grade/reference-demo" ] &&
+			! grep -qi 'warning\|error' "$OUT/gs-setup.log"
+	}
+	check "setup.sh builds the autograder, quietly, and deletes the reference sources" set_up ||
+		{ sed 's/^/    /' "$OUT/gs-setup.log"; rm -rf "$root"; return; }
+	before=$(ls -d "${TMPDIR:-/tmp}"/ipclab-grade.* 2>/dev/null)
+	submit() { # name [dir-in-submission [source]]: grade it into $OUT/gs-NAME.json
+		rm -rf "$root/submission" "$root/results" && mkdir -p "$root/submission"
+		if [ $# -gt 1 ]; then
+			mkdir -p "$root/submission/$2" && cp "$3" "$root/submission/$2/$file"
+		fi
+		"${ag[@]}" "$root/run_autograder" >"$OUT/gs-$1.log" 2>&1 &&
+			cp "$root/results/results.json" "$OUT/gs-$1.json"
+	}
+	# Gradescope's results.json: only its keys, each of its type; the
+	# score is the sum of the tests'; a test passed iff it scored them all.
+	local spec='def only($k): (keys - $k) == [];
+		def visibility: IN("visible", "hidden", "after_due_date", "after_published");
+		only(["score", "execution_time", "output", "output_format", "test_output_format",
+		      "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests",
+		      "leaderboard"])
+		and (.score | type) == "number" and (.execution_time | type) == "number"
+		and (.output | type) == "string" and (.visibility | visibility)
+		and (.stdout_visibility | visibility) and (.extra_data | type) == "object"
+		and (.tests | type) == "array" and (.tests | length) > 0
+		and all(.tests[]; only(["score", "max_score", "status", "name", "name_format", "number",
+		                        "output", "output_format", "tags", "visibility", "extra_data"])
+		        and (.name | type) == "string" and (.number | type) == "string"
+		        and (.score | type) == "number" and (.max_score | type) == "number"
+		        and (.status | IN("passed", "failed")) and (.output | type) == "string"
+		        and (.visibility | visibility)
+		        and ((.status == "passed") == (.score == .max_score)))
+		and .score == ([.tests[].score] | add)
+		and ([.tests[].number] | unique | length) == (.tests | length)'
+	submit reference . "solutions/$lab/$file"
+	check "gradescope: the reference scores 100%; results.json follows the specification" jqtest \
+		"($spec) and .score == ([.tests[].max_score] | add) and .score > 0" "$OUT/gs-reference.json" ||
+		tail -n 5 "$OUT/gs-reference.log" | sed 's/^/    /'
+	check "gradescope: HIDDEN's test is shown after the due date, the others now" jqtest --arg t "$hidden" \
+		'[.tests[] | select(.extra_data.test == $t) | .visibility] == ["after_due_date"]
+		 and ([.tests[] | select(.extra_data.test != $t) | .visibility] | unique) == ["visible"]' \
+		"$OUT/gs-reference.json"
+	submit skeleton "labs/$lab" "labs/$lab/$file"
+	check "gradescope: the skeleton (a whole tree) scores 0" jqtest \
+		"($spec) and .score == 0 and (.output | contains(\"has no\") | not)" "$OUT/gs-skeleton.json"
+	make_broken "$lab" "$BUILD/gs-broken"
+	submit broken "$lab" "$BUILD/gs-broken/src/$file"
+	check "gradescope: code that does not compile scores 0, the compiler's message in every output" jqtest \
+		"($spec) and .score == 0 and (.output | contains(\"no_such_name\"))
+		 and all(.tests[]; .output | contains(\"no_such_name\"))" "$OUT/gs-broken.json"
+	submit nothing
+	check "gradescope: a submission without the file scores 0 and says what is missing" jqtest \
+		"($spec) and .score == 0 and (.output | contains(\"has no $file\"))" "$OUT/gs-nothing.json"
+	check "run_autograder leaves no temporary directory behind" \
+		[ "$(ls -d "${TMPDIR:-/tmp}"/ipclab-grade.* 2>/dev/null)" = "$before" ]
+	rm -rf "$root" "$BUILD/gs-broken"
+}
+
 # A copy of the project at a path with a blank, quotes and non-ASCII
 # ("x/a b'q"ë"), beside a folder named like the part before the blank
 # ("x/a", with a canary file): the README's commands work there, and
