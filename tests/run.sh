@@ -700,6 +700,84 @@ part_loop() {
 		! pgrep -f 'ipcgrad[e].*$copy' >/dev/null"
 }
 
+# The student handout, as a student gets it: make dist's tarball unpacked
+# in a fresh directory (its path has a blank) by an unprivileged user
+# (nobody), who then runs every command of its README's sh blocks, in
+# order: each works there. The README says nothing of make test,
+# solutions/ or tests/; what belongs to the full project says so when
+# asked for; the reference demos are stripped; and make dist works from a
+# copy that is not a git checkout (saying so) with the same files.
+part_dist() {
+	local tmp home log="$OUT/dist.log" lab demo got n=0 bad=0
+	lab=$(labs | head -1)
+	if ! $MAKE dist >"$log" 2>&1; then
+		not_ok "make dist builds the handout"
+		sed 's/^/    /' "$log"
+		return
+	fi
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipclab handout.XXXXXX") || return
+	home="$tmp/ipclab"
+	chmod 755 "$tmp" && cp "$BUILD/dist/ipclab.tar.gz" "$tmp/" && chmod 644 "$tmp/ipclab.tar.gz" &&
+		chown nobody "$tmp"
+	student() { # command [dir]: run it as nobody, in the unpacked handout
+		(cd "${2:-$home}" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$tmp" LANG=C.UTF-8 \
+			MAKEFLAGS="-j$(nproc)" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			bash -c "$1")
+	}
+	check "dist: nobody unpacks the handout" student "tar -xzf ipclab.tar.gz && [ -f ipclab/README.md ]" "$tmp" ||
+		{ rm -rf "$tmp"; return; }
+	check "dist: the README speaks to students: no make test, solutions/ or tests/" \
+		sh -c "[ -s '$home/README.md' ] && ! grep -nE 'make (test|check)|solutions/|tests/' '$home/README.md'"
+	# Every command of the README's sh blocks, in order, as written.
+	while IFS= read -r cmd; do
+		n=$((n + 1)) got=0
+		student "$cmd" >"$OUT/dist-$n.log" 2>&1 || got=$?
+		case $cmd in
+		"make grade"*) # tests may fail (the skeleton): a report, and make's status
+			grep -q '^Total score: ' "$OUT/dist-$n.log" && { [ $got -eq 0 ] || [ $got -eq 2 ]; } ;;
+		build/labs/*) # the skeleton's demo: it runs (and may report ENOSYS)
+			[ $got -lt 126 ] ;;
+		*) [ $got -eq 0 ] ;;
+		esac || { bad=1; echo "    \$ $cmd (exit status $got)"; tail -n 5 "$OUT/dist-$n.log" | sed 's/^/    | /'; }
+	done < <(awk '/^ *```sh$/ { f = 1; next } /^ *```$/ { f = 0 } f' "$home/README.md" |
+		sed 's/^ *//; s/ *#.*$//' | grep -v '^$')
+	all_worked() { [ $bad -eq 0 ] && [ $n -ge 5 ]; }
+	check "dist: every command of the README works in the handout, as nobody ($n commands)" \
+		all_worked
+	check "dist: make docs there built the site" [ -s "$home/build/docs/html/index.html" ]
+	said() { # pattern command: the command fails and says pattern
+		! student "$2" >"$OUT/dist-said.log" 2>&1 && grep -q "$1" "$OUT/dist-said.log"
+	}
+	check "dist: make grade IMPL=solutions says the solutions are not in the handout" \
+		said 'not part of the student handout' "make grade LAB=$lab IMPL=solutions"
+	check "dist: make demo IMPL=solutions gives the prebuilt reference demo" \
+		student "make demo LAB=$lab IMPL=solutions >/dev/null && cmp -s build/solutions/$lab/demo labs/$lab/grade/reference-demo"
+	check "dist: make test says the suite's tests are not in the handout" \
+		said 'not part of a student handout' "make test"
+	check "dist: make dist there says it is a handout already" said 'student handout already' "make dist"
+	stripped() {
+		for demo in "$home"/labs/*/grade/reference-demo; do
+			readelf -S "$demo" | grep -qE '\.(debug_|symtab)' && return 1
+			strings -a "$demo" | grep -q 'solutions' && return 1
+		done
+		[ -n "$(ls "$home"/labs/*/grade/reference-demo)" ]
+	}
+	check "dist: every reference demo is stripped (no symbols, no debug information)" stripped
+	# From a copy that is not a git checkout: the same files, and a warning.
+	local copy="$tmp/nogit"
+	mkdir -p "$copy" && tar -C "$ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$copy" -xf -
+	(cd "$copy" && env -u BUILD -u MAKEFLAGS -u MAKELEVEL make -s --no-print-directory dist) \
+		>"$OUT/dist-nogit.log" 2>&1
+	same_files() {
+		grep -q 'WARNING: .* is not a git checkout' "$OUT/dist-nogit.log" &&
+			[ "$(tar -tzf "$copy/build/dist/ipclab.tar.gz" | sort)" = \
+				"$(tar -tzf "$BUILD/dist/ipclab.tar.gz" | sort)" ]
+	}
+	check "dist: outside a git checkout, make dist packs the same files and says so" same_files ||
+		sed 's/^/    /' "$OUT/dist-nogit.log" | head -20
+	rm -rf "$tmp"
+}
+
 # The code students read follows .clang-format: the shared headers and
 # helpers, every skeleton, header and demo, every reference solution.
 # (Graders are exempt: their long teaching messages read better by hand.)
