@@ -763,6 +763,24 @@ part_dist() {
 		[ -n "$(ls "$home"/labs/*/grade/reference-demo)" ]
 	}
 	check "dist: every reference demo is stripped (no symbols, no debug information)" stripped
+	# The GitHub Classroom workflow's grading step, run as GitHub would
+	# (its run: script, LAB=01, a GITHUB_OUTPUT file): it hands the
+	# reporter a result it can read.
+	awk '/id: ipclab$/ { s = 1 } s && /^ *run: \|$/ { r = 1; i = index($0, "r"); next }
+		r && (match($0, /^ */) && RLENGTH < i && NF) { exit } r { print substr($0, i) }' \
+		"$home/.github/workflows/classroom.yml" >"$tmp/grade-step.sh"
+	student "LAB=${lab%%-*} GITHUB_OUTPUT='$tmp/github-output' bash '$tmp/grade-step.sh'" \
+		>"$OUT/dist-classroom.log" 2>&1
+	classroom_result() {
+		sed -n 's/^result=//p' "$tmp/github-output" | base64 -d >"$OUT/dist-classroom.json" &&
+			jqtest '.version == 1 and .status == "fail" and .max_score > 0
+				and (.tests | length) > 0 and ([.tests[].score] | add) == 0
+				and all(.tests[]; (.name | type) == "string" and .status == "fail"
+				        and (.message | length) > 0 and (.test_code | startswith("make grade")))' \
+				"$OUT/dist-classroom.json"
+	}
+	check "dist: the GitHub Classroom workflow's grading step hands the reporter the points" \
+		classroom_result || sed 's/^/    /' "$OUT/dist-classroom.log" | tail -5
 	# From a copy that is not a git checkout: the same files, and a warning.
 	local copy="$tmp/nogit"
 	mkdir -p "$copy" && tar -C "$ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$copy" -xf -
