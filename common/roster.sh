@@ -197,7 +197,7 @@ trap on_interrupt INT TERM HUP
 running=0 next=1 finished=0 failed=0
 while :; do
 	while [ $interrupted -eq 0 ] && [ $running -lt "$jobs" ] && [ $next -le "$total" ]; do
-		grade_one "$next" </dev/null &
+		(trap 'exit 130' INT; grade_one "$next") </dev/null &
 		rank_of[$!]=$next
 		running=$((running + 1)) next=$((next + 1))
 	done
