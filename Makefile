@@ -89,14 +89,15 @@ common-libs: $(LIBIPC) $(LIBGRADE) $(DRIVER)
 # Grade each selected lab: build it (a lab that does not compile is shown
 # and scored 0), then run all of them through the driver in one report.
 # The driver's exit status says how it went (0: every test passed; 1: a
-# test failed; 3: a lab did not compile; 2: a usage error); make passes on
-# any failure as its own status 2, after one line naming the driver's.
+# test failed; 3: a lab did not compile; 2: a usage error; 4: a lab could
+# not be graded, as when its grader does not build); make passes on any
+# failure as its own status 2, after one line naming the driver's.
 NO_SOLUTIONS = echo "make $@ IMPL=solutions: the reference solutions are not part of the student handout; each lab's reference demo is labs/NN-topic/grade/reference-demo" >&2; exit 2
 grade: common
 	@$(if $(SELECTED),:,$(NO_LAB))
 	@$(if $(filter solutions,$(IMPL)),$(if $(wildcard solutions),:,$(NO_SOLUTIONS)),:)
 	@dirs=""; for lab in $(SELECTED); do \
-		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) grade-build || exit 1; \
+		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) grade-build || exit 4; \
 		dirs="$$dirs $(BUILD_DIR)/$(IMPL)$(VARIANT)/$$lab"; \
 	done; $(DRIVER) $(GRADE_FLAGS) $$dirs
 
@@ -133,9 +134,10 @@ dist: common
 
 # Gradescope's autograder.zip for the selected labs; HIDDEN names tests
 # whose results students see only after the due date.
-gradescope: deps-gradescope
-	@$(if $(SELECTED),:,$(NO_LAB))
+gradescope:
 	@[ -x $(ROOT)/common/gradescope/package.sh ] || { echo "make gradescope: the Gradescope packaging is not part of the student handout" >&2; exit 2; }
+	@$(if $(SELECTED),:,$(NO_LAB))
+	@$(ROOT)/common/install-deps.sh gradescope
 	@$(MAKE) --no-print-directory common-libs
 	@LABS="$(SELECTED)" HIDDEN=$(call shquote,$(HIDDEN)) BUILD=$(call shquote,$(BUILD)) \
 		$(ROOT)/common/gradescope/package.sh $(BUILD_DIR)/gradescope

@@ -86,12 +86,10 @@ $(DRIVER): $(addprefix $(ROOT)/common/,grade_driver.c grade_sandbox.c grade_conf
 .PRECIOUS: %/
 
 # Packages the targets need, installed on Debian/Ubuntu when missing.
-.PHONY: deps deps-docs deps-roster deps-gradescope
+.PHONY: deps deps-docs deps-roster
 deps:
 	@$(ROOT)/common/install-deps.sh grade
 deps-docs:
 	@$(ROOT)/common/install-deps.sh docs
 deps-roster:
 	@$(ROOT)/common/install-deps.sh roster
-deps-gradescope:
-	@$(ROOT)/common/install-deps.sh gradescope

@@ -755,6 +755,8 @@ part_dist() {
 	check "dist: make test says the suite's tests are not in the handout" \
 		said 'not part of a student handout' "make test"
 	check "dist: make dist there says it is a handout already" said 'student handout already' "make dist"
+	check "dist: make gradescope there says it is not part of the handout" \
+		said 'not part of the student handout' "make gradescope"
 	stripped() {
 		for demo in "$home"/labs/*/grade/reference-demo; do
 			readelf -S "$demo" | grep -qE '\.(debug_|symtab)' && return 1
