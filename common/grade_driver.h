@@ -44,20 +44,20 @@ struct driver_lab {
 
 /** @brief Options that apply to the whole run. */
 struct driver_options {
-	const char *format;    /**< text, tap, junit, json, gradescope... */
-	const char *output;    /**< file for the machine format, or NULL */
-	int step;	       /**< run only this step (0: all) */
-	const char *only_test; /**< run only this test (NULL: all) */
-	bool color;	       /**< ANSI colour on the text report */
-	bool verbose;	       /**< show output of passing tests too */
-	bool no_namespaces;    /**< force the snapshot sandbox */
-	bool no_memory_limit;  /**< for sanitizer builds */
-	const char *keep_path; /**< the project: visible, read-only */
-	const char **hide;     /**< more paths tests may not read (--hide) */
-	size_t n_hide;	       /**< entries in hide */
+	const char *format;	/**< text, tap, junit, json, gradescope... */
+	const char *output;	/**< file for the machine format, or NULL */
+	int step;		/**< run only this step (0: all) */
+	const char *only_test;	/**< run only this test (NULL: all) */
+	bool color;		/**< ANSI colour on the text report */
+	bool verbose;		/**< show output of passing tests too */
+	bool no_namespaces;	/**< force the snapshot sandbox */
+	bool no_memory_limit;	/**< for sanitizer builds */
+	const char *keep_path;	/**< the project: visible, read-only */
+	const char **hide;	/**< more paths tests may not read (--hide) */
+	size_t n_hide;		/**< entries in hide */
 	const char *record_dir; /**< keep results here (make progress) */
-	double timeout_scale;  /**< from CK_TIMEOUT_MULTIPLIER */
-	uid_t test_uid;	       /**< run tests as this uid; -1: as we are */
+	double timeout_scale;	/**< from CK_TIMEOUT_MULTIPLIER */
+	uid_t test_uid;		/**< run tests as this uid; -1: as we are */
 	/** Called about 5 times a second while a test runs (or NULL). */
 	void (*progress)(const struct driver_test *test, double seconds);
 	const char *hidden; /**< --hidden: tests shown after the due date */
@@ -165,7 +165,8 @@ void report_text_lab_start(FILE *out, const struct driver_options *opt,
  * @param t   the test (nothing is printed unless it ran)
  */
 void report_text_test(FILE *out, const struct driver_options *opt,
-		      const struct driver_lab *lab, const struct driver_test *t);
+		      const struct driver_lab *lab,
+		      const struct driver_test *t);
 
 /**
  * @brief Print a lab's score line.
