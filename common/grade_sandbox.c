@@ -776,6 +776,9 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	if (chdir(test_dir) == -1)
 		_exit(125);
 	setenv("TMPDIR", test_dir, 1);
+	/* Check makes its own temporary files in $TEMP (else /tmp, which
+	 * Landlock leaves read-only when the project lives under /tmp). */
+	setenv("TEMP", test_dir, 1);
 	setenv(GRADE_ENV_TEST_DIR, test_dir, 1);
 	hand_channel_to_grader();
 	setenv(GRADE_ENV_TIMEOUT_GRACE, TIMEOUT_GRACE_TEXT, 1);
