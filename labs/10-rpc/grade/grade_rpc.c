@@ -1316,11 +1316,6 @@ check_encode_fails(const char *what, const struct rpc_msg *m, size_t cap,
 	errno = 0;
 	n = rpc_encode(m, buf, cap);
 	GRADE_IMPLEMENTED(n, "rpc_encode", 1);
-	ck_assert_msg(n == -1 && errno == err,
-		      "rpc_encode() of %s returned %zd (%s): expected -1 with "
-		      "%s",
-		      what, n, n == -1 ? ipc_errno_name(errno) : "a frame",
-		      ipc_errno_name(err));
 	for (spoiled = cap; spoiled < sizeof(buf) && buf[spoiled] == 0xa5;
 	     spoiled++)
 		;
@@ -1329,6 +1324,11 @@ check_encode_fails(const char *what, const struct rpc_msg *m, size_t cap,
 		      "the end of the buffer: check that each field fits before "
 		      "writing it",
 		      what, cap, spoiled);
+	ck_assert_msg(n == -1 && errno == err,
+		      "rpc_encode() of %s returned %zd (%s): expected -1 with "
+		      "%s",
+		      what, n, n == -1 ? ipc_errno_name(errno) : "a frame",
+		      ipc_errno_name(err));
 }
 
 START_TEST(test_encode_rejects_bad_messages)
@@ -1509,10 +1509,11 @@ accept_hint(const char *why)
 		       "bytes that really follow it";
 	if (strstr(why, "only") != NULL || strstr(why, "cut short") ||
 	    strstr(why, "past the end") || strstr(why, "ends before"))
-		return "A length inside the frame was trusted: check every "
-		       "length against the bytes that remain before using it";
+		return "Trusting a length inside the frame: check every length "
+		       "against the bytes that remain before using it";
 	if (strstr(why, "count") != NULL)
-		return "argv has room for RPC_VALUES_MAX values, no more";
+		return "Trusting a count inside the frame: argv has room for "
+		       "RPC_VALUES_MAX values, no more";
 	if (strstr(why, "left over") != NULL)
 		return "A frame holds nothing after its last value";
 	return "Check it as the spec in rpc.h says";
@@ -1659,6 +1660,12 @@ malformed_helper(void *arg)
 	     fix_prefix(&f));
 	CASE("a frame longer than RPC_FRAME_MAX", f.len = RPC_FRAME_MAX + 1;
 	     fix_prefix(&f));
+	/* Well-formed values, one too many: argv has room for 8. */
+	CASE("9 descriptor values (RPC_VALUES_MAX is 8)", f.b[13] = 9;
+	     f.len = 14; for (int i = 0; i < 9; i++) put8(&f, RPC_FD);
+	     fix_prefix(&f));
+	CASE("200 descriptor values", f.b[13] = 200; f.len = 14;
+	     for (int i = 0; i < 200; i++) put8(&f, RPC_FD); fix_prefix(&f));
 #undef CASE
 	report->finished = 1;
 	return 0;
@@ -1860,9 +1867,10 @@ check_decoder_run(bool done, int status, const char *kind)
 		      "rpc_decode() crashed (%s) on %s %lu of %lu, %s (%zu bytes: "
 		      "%s): it read or wrote outside the frame or the message "
 		      "(the test puts both right before an unmapped page). "
-		      "Trusting the length prefix, or a length or count inside "
-		      "the frame, is the classic bug: check each one against the "
-		      "bytes that really remain before using it",
+		      "Trusting the length prefix, or trusting a length or count "
+		      "inside the frame, is the classic bug: check each one "
+		      "against the bytes that really remain (and the room in "
+		      "argv) before using it",
 		      ipc_describe_status(status, how, sizeof(how)), kind,
 		      report->index, report->total, report->what, report->len,
 		      h);
@@ -1876,7 +1884,7 @@ START_TEST(test_decode_rejects_malformed)
 
 	require_decode();
 	new_report();
-	report->total = 34;
+	report->total = 36;
 	done = run_bounded(malformed_helper, NULL, 15000, &status);
 	check_decoder_run(done, status, "malformed frame");
 }
@@ -1950,8 +1958,16 @@ check_recv_frames(int sock, const struct frames *fr, const char *how,
 		GRADE_IMPLEMENTED(n, "rpc_recv_frame", 1);
 		ck_assert_msg(n != -1,
 			      "rpc_recv_frame() of frame %zu of %zu (%s) failed "
-			      "with %s",
-			      i + 1, fr->n, how, ipc_errno_name(errno));
+			      "with %s%s",
+			      i + 1, fr->n, how, ipc_errno_name(errno),
+			      errno == EPROTO
+				      ? ": every byte of it had been sent. "
+					"Assuming one recv() = one frame is the "
+					"classic bug: loop until all the bytes "
+					"have come"
+			      : errno == EINTR ? ": a signal interrupted a recv() "
+						 "before any byte came; try again"
+					       : "");
 		ck_assert_msg(n == (ssize_t)want->len,
 			      "frame %zu of %zu (%s) is %zu bytes; "
 			      "rpc_recv_frame() returned %zd: %s",
@@ -3052,6 +3068,8 @@ check_call(int rc, const struct rpc_msg *result, int64_t want, const char *what)
 {
 	char v[96];
 
+	if (rc != 0)
+		check_report(); /* the test's server may know why */
 	ck_assert_msg(rc == 0, "rpc_call(%s) failed with %s", what,
 		      ipc_errno_name(errno));
 	ck_assert_msg(result->kind == RPC_REPLY && result->argc == 1 &&
@@ -3326,8 +3344,11 @@ late_answer(int sock)
 		return false;
 	first = m.id;
 	/* The second request comes only once the client gave up on the first. */
-	return take_request(sock, &f, &m, NULL, NULL, "the second request") &&
-	       answer_int(sock, first, 666) && answer_int(sock, m.id, 42);
+	if (!take_request(sock, &f, &m, NULL, NULL, "the second request"))
+		return helper_also("Did the client ever give up on the first "
+				   "call? No timeout in rpc_call (see "
+				   "test_call_times_out)");
+	return answer_int(sock, first, 666) && answer_int(sock, m.id, 42);
 }
 
 /** Helper: a call that times out, then one that must get its own answer. */
@@ -4494,8 +4515,9 @@ START_TEST(test_dispatch_checks_uid)
 	new_report();
 	reply = dispatch(srv, &stranger, &req);
 	expect_error(&reply, 5, RPC_ERR_DENIED, "touch() from another uid",
-		     "compare caller->uid with the uid allowed to call (by "
-		     "default the server's own) before running anything");
+		     "skipping the SO_PEERCRED check: compare caller->uid (what "
+		     "the kernel said) with the uid allowed to call (by default "
+		     "the server's own) before running anything");
 	check_report();
 	ck_assert_msg(!handler_ran, "the handler of touch() ran for a caller "
 				    "whose uid may not call");
