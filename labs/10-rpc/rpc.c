@@ -234,10 +234,11 @@ rpc_serve(struct rpc_server *srv, int listen_fd, int stop_fd)
 	 * poll() over stop_fd, listen_fd and every client, with a buffer per
 	 * client (several frames may come in one recv()); or fork a process
 	 * per client that runs rpc_serve_conn() and _exit()s, and reap each
-	 * one by its pid when it ends (a pidfd in the poll set tells you).
-	 * When stop_fd is readable: end every connection and every process,
-	 * and return the number of clients accepted. Read: README.md,
-	 * step 4, man 2 poll, man 2 accept, man 2 pidfd_open. */
+	 * one by its pid when it ends (a pidfd, or a pipe only the child
+	 * writes to, in the poll set tells you). When stop_fd is readable:
+	 * end every connection and every process, and return the number of
+	 * clients accepted. Read: README.md, step 4, man 2 poll,
+	 * man 2 accept, man 2 pidfd_open. */
 	(void)srv;
 	(void)listen_fd;
 	(void)stop_fd;

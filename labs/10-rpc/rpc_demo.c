@@ -463,7 +463,8 @@ h_crash(void *arg, const struct rpc_caller *caller, const struct rpc_msg *req,
 	(void)caller;
 	(void)req;
 	(void)reply;
-	_exit(3);
+	kill(getpid(), SIGKILL); /* as the OOM killer would */
+	return -1;
 }
 
 /** wc(fd): lines and bytes, read through the descriptor the caller
@@ -568,10 +569,11 @@ listen_fresh(const char *path)
 }
 
 /** Fork a server that accepts one client on @p lfd and serves it with
- *  rpc_serve_conn() (step 2). The parent's copy of @p lfd is closed; the
- *  child closes @p not_ours (-1: none). */
+ *  rpc_serve_conn() (step 2). The parent's copy of @p lfd is closed. The
+ *  child closes @p not_ours at once, and @p its_own once it is done (-1:
+ *  none). */
 static pid_t
-serve_one(struct rpc_server *srv, int lfd, int not_ours)
+serve_one(struct rpc_server *srv, int lfd, int not_ours, int its_own)
 {
 	pid_t pid;
 
@@ -581,11 +583,15 @@ serve_one(struct rpc_server *srv, int lfd, int not_ours)
 		ipc_die_errno("fork");
 	if (pid == 0) {
 		int conn = accept(lfd, NULL, NULL);
+		long served = -1;
 		ipc_close_quietly(not_ours);
-		if (conn == -1)
-			_exit(1);
 		close(lfd);
-		_exit(rpc_serve_conn(srv, conn) == -1 ? 1 : 0);
+		if (conn != -1)
+			served = rpc_serve_conn(srv, conn);
+		ipc_close_quietly(conn);
+		ipc_close_quietly(its_own);
+		rpc_server_free(srv); /* this process's copy */
+		_exit(served == -1 ? 1 : 0);
 	}
 	close(lfd); /* the connection waits in the backlog meanwhile */
 	return pid;
@@ -624,7 +630,7 @@ demo_calc(const char *path)
 	struct rpc_value e[] = { RPC_STR_VALUE("hello"), RPC_INT_VALUE(7) };
 	struct rpc_value b[] = { RPC_INT_VALUE(1), RPC_INT_VALUE(2) };
 	struct rpc_server *srv = demo_server();
-	pid_t server = serve_one(srv, listen_fresh(path), -1);
+	pid_t server = serve_one(srv, listen_fresh(path), -1, -1);
 
 	connect_or_die(&conn, path, 2000);
 	printf("connected to the server at the socket; each call crosses to "
@@ -662,7 +668,7 @@ demo_timeout(const char *path, int timeout_ms)
 		ipc_die_errno("pipe2");
 	if (rpc_server_register(srv, "wait", h_wait, &release[0]) == -1)
 		ipc_die_errno("rpc_server_register");
-	server = serve_one(srv, listen_fresh(path), release[1]);
+	server = serve_one(srv, listen_fresh(path), release[1], release[0]);
 	close(release[0]); /* the server's handler waits on its copy */
 	connect_or_die(&conn, path, timeout_ms);
 	start = ipc_now_ns();
@@ -694,18 +700,19 @@ reverse_server(int lfd, unsigned n)
 	static unsigned char frames[RPC_PIPELINE_MAX][RPC_FRAME_MAX];
 	static unsigned char out[RPC_FRAME_MAX];
 	struct rpc_msg req[RPC_PIPELINE_MAX], reply;
-	int conn = accept(lfd, NULL, NULL);
+	int conn = accept(lfd, NULL, NULL), status = 1;
+	unsigned got = 0;
 
-	if (conn == -1)
-		_exit(1);
-	for (unsigned i = 0; i < n; i++) {
-		ssize_t len = rpc_recv_frame(conn, frames[i], RPC_FRAME_MAX,
+	close(lfd);
+	while (conn != -1 && got < n) {
+		ssize_t len = rpc_recv_frame(conn, frames[got], RPC_FRAME_MAX,
 					     2000, NULL);
 		if (len <= 0 ||
-		    rpc_decode(frames[i], (size_t)len, &req[i]) == -1)
-			_exit(1);
+		    rpc_decode(frames[got], (size_t)len, &req[got]) == -1)
+			break;
+		got++;
 	}
-	for (unsigned i = n; i-- > 0;) {
+	for (unsigned i = got; got == n && i-- > 0;) {
 		int64_t x = req[i].argc == 1 ? req[i].argv[0].i : 0;
 		ssize_t len;
 		reply = (struct rpc_msg){ .id = req[i].id, .kind = RPC_REPLY };
@@ -713,9 +720,11 @@ reverse_server(int lfd, unsigned n)
 		len = rpc_encode(&reply, out, sizeof(out));
 		if (len == -1 ||
 		    rpc_send_frame(conn, out, (size_t)len, NULL) == -1)
-			_exit(1);
+			break;
+		status = i == 0 ? 0 : 1;
 	}
-	_exit(0);
+	ipc_close_quietly(conn);
+	_exit(status);
 }
 
 /** on_reply for the pipeline demo. */
@@ -777,6 +786,7 @@ many_client(const char *path, int index, int calls, int results, int done)
 	char report[2] = { (char)index, 1 };
 	char byte;
 
+	conn.fd = -1;
 	if (rpc_connect(&conn, path, 2000) == -1)
 		report[1] = 0;
 	for (int i = 0; i < calls && report[1]; i++) {
@@ -787,19 +797,21 @@ many_client(const char *path, int index, int calls, int results, int done)
 			report[1] = 0;
 	}
 	if (ipc_write_all(results, report, 2) == -1)
-		_exit(1);
+		report[1] = 0;
+	close(results);
 	/* Keep the connection until every client is done: a server that
 	 * serves one client at a time never gets to the next. */
 	while (read(done, &byte, 1) > 0)
 		;
-	rpc_close(&conn);
-	_exit(0);
+	close(done);
+	if (conn.fd != -1)
+		rpc_close(&conn);
+	_exit(report[1] ? 0 : 1);
 }
 
 static int
 demo_many(const char *path, int clients, int calls)
 {
-	struct rpc_server *srv = demo_server();
 	int lfd, stop[2], results[2], done[2], status;
 	char ok[64] = { 0 }, report[2];
 	pid_t server, pids[64];
@@ -814,9 +826,13 @@ demo_many(const char *path, int clients, int calls)
 	if (server == -1)
 		ipc_die_errno("fork");
 	if (server == 0) {
+		struct rpc_server *srv = demo_server();
 		long served;
 		close(stop[1]); /* or it would never see EOF on stop[0] */
 		served = rpc_serve(srv, lfd, stop[0]);
+		close(lfd);
+		close(stop[0]);
+		rpc_server_free(srv);
 		_exit(served < 0 ? 255 : (int)(served & 0x7f));
 	}
 	close(lfd);
@@ -857,7 +873,6 @@ demo_many(const char *path, int clients, int calls)
 	       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	close(results[0]);
 	unlink(path);
-	rpc_server_free(srv);
 	return 0;
 }
 
@@ -873,7 +888,7 @@ demo_passfd(const char *path, const char *file)
 	pid_t server;
 	int fd;
 
-	server = serve_one(srv, listen_fresh(path), -1);
+	server = serve_one(srv, listen_fresh(path), -1, -1);
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		ipc_die_errno(file);
@@ -905,7 +920,7 @@ demo_whoami(const char *path)
 	struct rpc_msg result;
 	pid_t server;
 
-	server = serve_one(srv, listen_fresh(path), -1);
+	server = serve_one(srv, listen_fresh(path), -1, -1);
 	connect_or_die(&conn, path, 2000);
 	if (rpc_call(&conn, "whoami", NULL, 0, &result) == -1)
 		ipc_die_errno("rpc_call(whoami)");
@@ -920,7 +935,7 @@ demo_whoami(const char *path)
 
 	if (rpc_server_allow_uid(srv, geteuid() + 1) == -1)
 		ipc_die_errno("rpc_server_allow_uid");
-	server = serve_one(srv, listen_fresh(path), -1);
+	server = serve_one(srv, listen_fresh(path), -1, -1);
 	connect_or_die(&conn, path, 2000);
 	printf("a server that lets only another uid call: ");
 	show_call(&conn, "whoami", NULL, 0);

@@ -8,6 +8,7 @@
 #include "ipc_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -890,56 +890,76 @@ rpc_close(struct rpc_conn *conn)
 /** A process serving one client, and what the server keeps of it. */
 struct worker {
 	pid_t pid;
-	int pidfd; /* readable when the process has ended */
-	int conn;  /* our copy of its connection: shutdown() ends it */
+	int gone; /* a pipe only the process writes to: EOF when it ended */
+	int conn; /* our copy of its connection: shutdown() ends it */
 };
 
-/** The workers of one rpc_serve(). */
+/** The workers of one rpc_serve(), and its poll() array. */
 struct workers {
 	struct worker *w;
 	size_t n, cap;
+	struct pollfd *pfd; /* stop_fd, listen_fd, then each one's gone */
 };
+
+/** Room for one more worker (and its pollfd). 0 or -1 (ENOMEM). */
+static int
+make_room(struct workers *all)
+{
+	size_t cap = all->cap ? all->cap * 2 : 8;
+	struct worker *w;
+	struct pollfd *pfd;
+
+	if (all->n < all->cap)
+		return 0;
+	w = realloc(all->w, cap * sizeof(*w));
+	if (w == NULL)
+		return -1;
+	all->w = w;
+	pfd = realloc(all->pfd, (cap + 2) * sizeof(*pfd));
+	if (pfd == NULL)
+		return -1;
+	all->pfd = pfd;
+	all->cap = cap;
+	return 0;
+}
 
 /** Fork a process that serves @p conn; it keeps nothing else of ours. */
 static int
 start_worker(struct rpc_server *srv, struct workers *all, int listen_fd,
 	     int stop_fd, int conn)
 {
-	struct worker *w;
+	int gone[2];
 	pid_t pid;
 
-	if (all->n == all->cap) {
-		size_t cap = all->cap ? all->cap * 2 : 8;
-		struct worker *more = realloc(all->w, cap * sizeof(*more));
-		if (more == NULL)
-			return -1;
-		all->w = more;
-		all->cap = cap;
-	}
-	pid = fork();
-	if (pid == -1)
+	if (make_room(all) == -1 || pipe2(gone, O_CLOEXEC) == -1)
 		return -1;
+	pid = fork();
+	if (pid == -1) {
+		ipc_close_quietly(gone[0]);
+		ipc_close_quietly(gone[1]);
+		return -1;
+	}
 	if (pid == 0) {
+		long served;
 		/* Other clients' connections must not stay open in here, or
 		 * they would see no EOF when their own process ends. */
 		for (size_t i = 0; i < all->n; i++) {
 			close(all->w[i].conn);
-			close(all->w[i].pidfd);
+			close(all->w[i].gone);
 		}
+		close(gone[0]);
 		close(listen_fd);
 		close(stop_fd);
-		_exit(rpc_serve_conn(srv, conn) == -1 ? 1 : 0);
+		free(all->w);
+		free(all->pfd);
+		served = rpc_serve_conn(srv, conn);
+		close(conn);
+		rpc_server_free(srv); /* this process's copy: it ends here */
+		close(gone[1]);	      /* EOF for the server (as at a crash) */
+		_exit(served == -1 ? 1 : 0);
 	}
-	w = &all->w[all->n];
-	w->pid = pid;
-	w->conn = conn;
-	w->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (w->pidfd == -1) {
-		shutdown(conn, SHUT_RDWR); /* its process ends at once */
-		ipc_waitpid(pid, NULL);
-		return -1;
-	}
-	all->n++;
+	close(gone[1]); /* the worker holds the only write end */
+	all->w[all->n++] = (struct worker){ pid, gone[0], conn };
 	return 0;
 }
 
@@ -949,16 +969,14 @@ end_worker(struct workers *all, size_t i)
 {
 	ipc_waitpid(all->w[i].pid, NULL); /* this pid only, never -1 */
 	close(all->w[i].conn);
-	close(all->w[i].pidfd);
+	close(all->w[i].gone);
 	all->w[i] = all->w[--all->n];
 }
 
 long
 rpc_serve(struct rpc_server *srv, int listen_fd, int stop_fd)
 {
-	struct workers all = { NULL, 0, 0 };
-	struct pollfd *pfd = NULL;
-	size_t pfd_cap = 0;
+	struct workers all = { NULL, 0, 0, NULL };
 	long accepted = 0;
 	int failure = 0;
 
@@ -966,21 +984,15 @@ rpc_serve(struct rpc_server *srv, int listen_fd, int stop_fd)
 		errno = EINVAL;
 		return -1;
 	}
+	if (make_room(&all) == -1)
+		return -1;
 	for (;;) {
-		if (pfd_cap < all.n + 2) {
-			struct pollfd *more =
-				realloc(pfd, (all.n + 2) * sizeof(*more));
-			if (more == NULL) {
-				failure = errno;
-				break;
-			}
-			pfd = more;
-			pfd_cap = all.n + 2;
-		}
+		struct pollfd *pfd = all.pfd;
+
 		pfd[0] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
 		for (size_t i = 0; i < all.n; i++)
-			pfd[2 + i] = (struct pollfd){ .fd = all.w[i].pidfd,
+			pfd[2 + i] = (struct pollfd){ .fd = all.w[i].gone,
 						      .events = POLLIN };
 		if (poll(pfd, all.n + 2, -1) == -1) {
 			if (errno == EINTR)
@@ -1022,7 +1034,7 @@ rpc_serve(struct rpc_server *srv, int listen_fd, int stop_fd)
 	while (all.n > 0)
 		end_worker(&all, all.n - 1);
 	free(all.w);
-	free(pfd);
+	free(all.pfd);
 	if (failure != 0) {
 		errno = failure;
 		return -1;
