@@ -35,7 +35,7 @@ check_verdicts() {
 # (test_read_hidden).
 export IPCLAB_ENGINE_ROOT="$root" IPCLAB_ENGINE_CANARY="$abs_build/tests/canary"
 echo "the tests may not touch this" >"$IPCLAB_ENGINE_CANARY"
-hidden_dir=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-hidden-XXXXXX")
+hidden_dir=$(mktemp -d "$abs_build/tests/hidden-XXXXXX") # seen in every mode
 export IPCLAB_ENGINE_HIDDEN="$hidden_dir/classmate.c"
 echo "int secret;" >"$IPCLAB_ENGINE_HIDDEN"
 chmod -R a+rX "$hidden_dir"
