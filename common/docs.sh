@@ -43,7 +43,7 @@ mkdir -p "$stage/src" "$stage/out"
 mkdir -p "$stage/src/docs/awesome" && cp "$awesome"/doxygen-awesome*.css \
 	"$awesome"/doxygen-awesome*.js "$stage/src/docs/awesome/" || exit 2
 out_sed=$(printf '%s' "$out" | sed 's/[&|\\]/\\&/g')
-(cd "$stage/src/docs" && IPCLAB_DOCS_OUT="$stage/out" doxygen Doxyfile) 2>&1 |
+(cd "$stage/src/docs" && IPCLAB_DOCS_SRC="$stage/src" IPCLAB_DOCS_OUT="$stage/out" doxygen Doxyfile) 2>&1 |
 	sed "s|$stage/src/docs/\.\./||g; s|$stage/src/||g; s|$stage/out/|$out_sed/|g"
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"

@@ -17,6 +17,7 @@
  * test cleans up and returns -1 with the failed call's errno.
  */
 #include "grade.h"
+#include "grade_protocol.h"
 #include "ipc_util.h"
 
 #include <errno.h>
@@ -858,12 +859,34 @@ __wrap_sem_unlink(const char *name)
 	return should_fail(FAULT_sem_unlink) ? -1 : __real_sem_unlink(name);
 }
 
+/**
+ * An allocation the memory limit refused: tell the driver, so that the
+ * crash that usually follows (a NULL used without a check) is reported
+ * with its cause, not only as SIGSEGV.
+ */
+static void *
+note_refused(void *p, const char *call, size_t bytes)
+{
+	char note[160];
+
+	if (p == NULL && bytes >= (64u << 20)) {
+		snprintf(note, sizeof(note),
+			 "%s() of %zu bytes (%.1f GiB) returned NULL: a test may "
+			 "use 4 GiB of memory in all",
+			 call, bytes, (double)bytes / (1u << 30));
+		grade_note(note);
+	}
+	return p;
+}
+
 void *__real_malloc(size_t size);
 void *__wrap_malloc(size_t size);
 WRAPPER void *
 __wrap_malloc(size_t size)
 {
-	return should_fail(FAULT_malloc) ? NULL : __real_malloc(size);
+	if (should_fail(FAULT_malloc))
+		return NULL;
+	return note_refused(__real_malloc(size), "malloc", size);
 }
 
 void *__real_calloc(size_t n, size_t size);
@@ -871,7 +894,9 @@ void *__wrap_calloc(size_t n, size_t size);
 WRAPPER void *
 __wrap_calloc(size_t n, size_t size)
 {
-	return should_fail(FAULT_calloc) ? NULL : __real_calloc(n, size);
+	if (should_fail(FAULT_calloc))
+		return NULL;
+	return note_refused(__real_calloc(n, size), "calloc", n * size);
 }
 
 void *__real_realloc(void *p, size_t size);
@@ -879,5 +904,7 @@ void *__wrap_realloc(void *p, size_t size);
 WRAPPER void *
 __wrap_realloc(void *p, size_t size)
 {
-	return should_fail(FAULT_realloc) ? NULL : __real_realloc(p, size);
+	if (should_fail(FAULT_realloc))
+		return NULL;
+	return note_refused(__real_realloc(p, size), "realloc", size);
 }

@@ -695,7 +695,7 @@ close_grader_ends(void)
  * record; the return value is Check's result (malloc'd), or NULL.
  */
 static char *
-read_verdict(bool *reached)
+read_verdict(bool *reached, struct text *notes)
 {
 	char *buf = NULL, *result = NULL;
 	size_t len = 0, cap = 0;
@@ -728,6 +728,8 @@ read_verdict(bool *reached)
 			continue;
 		if (strcmp(tag, GRADE_RECORD_REACHED) == 0)
 			*reached = true;
+		else if (strcmp(tag, GRADE_RECORD_NOTE) == 0 && size < 512)
+			text_add(notes, "%.*s\n", (int)size, nl + 1);
 		else if (strcmp(tag, GRADE_RECORD_RESULT) == 0 && result == NULL)
 			result = strndup(nl + 1, size);
 		at = nl + 1 + size;
@@ -774,6 +776,9 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	if (chdir(test_dir) == -1)
 		_exit(125);
 	setenv("TMPDIR", test_dir, 1);
+	/* Check makes its own temporary files in $TEMP (else /tmp, which
+	 * Landlock leaves read-only when the project lives under /tmp). */
+	setenv("TEMP", test_dir, 1);
 	setenv(GRADE_ENV_TEST_DIR, test_dir, 1);
 	hand_channel_to_grader();
 	setenv(GRADE_ENV_TIMEOUT_GRACE, TIMEOUT_GRACE_TEXT, 1);
@@ -1105,6 +1110,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	struct text problems = { 0 };
 	char test_dir[600], path[1200], status_text[32];
 	bool namespaced, overran = false, reached;
+	struct text notes = { 0 };
 	long owner;
 	int status;
 	char *result = NULL, *output;
@@ -1138,7 +1144,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 			 strrchr(test_dir, '/') + 1);
 
 	close_grader_ends(); /* (a no-op if the run closed them already) */
-	result = read_verdict(&reached);
+	result = read_verdict(&reached, &notes);
 	snprintf(path, sizeof(path), "%s/.ipclab-output", test_dir);
 	output = read_tail(path);
 	remove_tree(test_dir);
@@ -1152,6 +1158,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	send_field(report_fd, "PROBLEMS", problems.buf);
 	send_field(report_fd, "OUTPUT", output);
 	send_field(report_fd, "HANG", hang_explained);
+	send_field(report_fd, "NOTES", notes.buf);
 	_exit(0);
 }
 
@@ -1195,6 +1202,8 @@ parse_fields(char *buf, size_t len, struct sandbox_result *result)
 			result->output = value;
 		else if (strcmp(tag, "HANG") == 0 && n)
 			result->hang = value;
+		else if (strcmp(tag, "NOTES") == 0 && n)
+			result->notes = value;
 		else if (strcmp(tag, "ERROR") == 0)
 			result->problems = value;
 		else
@@ -1303,5 +1312,6 @@ sandbox_result_free(struct sandbox_result *result)
 	free(result->problems);
 	free(result->output);
 	free(result->hang);
+	free(result->notes);
 	memset(result, 0, sizeof(*result));
 }

@@ -25,9 +25,29 @@
 # 2. A heading loses its backquotes: Doxygen 1.9.4 shows a code span in a
 #    heading as "<tt>|</tt>", tags and all.
 #
+# 3. In the project's README (ENVIRON["IPCLAB_DOCS_SRC"] "/README.md"), of
+#    which the contributor pages in docs/ show sections (@snippetdoc),
+#    relative links are made relative to docs/, where Doxygen resolves
+#    them, and lose their #anchor (GitHub's heading anchors are not the
+#    site's).
+#
 # Every line stays on its own line (the wrapper lines become blank), so
 # Doxygen's warnings still name the right line of the handout. Anything
 # else passes through unchanged, "details" blocks that hold no diagram too.
+
+# A relative link of the README, seen from docs/.
+function from_docs(line,    out, target) {
+	out = ""
+	while (match(line, /\]\([^)#: ]+(#[^) ]*)?\)/)) {
+		target = substr(line, RSTART + 2, RLENGTH - 3)
+		sub(/#.*/, "", target)
+		if (target !~ /^\//)
+			target = "../" target
+		out = out substr(line, 1, RSTART + 1) target ")"
+		line = substr(line, RSTART + RLENGTH)
+	}
+	return out line
+}
 
 function flush_held() {
 	if (held != "")
@@ -110,6 +130,9 @@ in_details && /^<\/details>[ \t]*$/ {
 }
 /^#+[ \t]/ {
 	gsub(/`/, "")
+}
+FILENAME == ENVIRON["IPCLAB_DOCS_SRC"] "/README.md" {
+	$0 = from_docs($0)
 }
 {
 	print
