@@ -350,7 +350,24 @@ PAGE_CHECK = r"""
     await until(() => img.complete, 3000);
     if (!img.naturalWidth) problems.push('image not drawn: ' + img.getAttribute('src'));
   }
-  const frames = [...document.querySelectorAll('div.dotgraph iframe, div.dyncontent iframe, center iframe')];
+  // A handout's diagram: ipclab.js has made it an <img> that fits the column.
+  const graphs = [...document.querySelectorAll("div.dotgraph")];
+  for (const g of graphs) {
+    const img = g.querySelector('img');
+    if (!img) {
+      problems.push('diagram not turned into a picture that fits the column: '
+                    + (g.querySelector('iframe')?.getAttribute('src') || '(nothing)'));
+      continue;
+    }
+    await until(() => img.complete, 3000);
+    const r = img.getBoundingClientRect(), box = g.getBoundingClientRect();
+    if (!img.naturalWidth || r.width < 10 || r.height < 10)
+      problems.push('diagram not drawn: ' + img.getAttribute('src'));
+    else if (r.right > box.right + 1)
+      problems.push('diagram wider than its column: ' + img.getAttribute('src'));
+  }
+  // Doxygen's own graphs (a struct's collaboration graph) stay in frames.
+  const frames = [...document.querySelectorAll('div.dyncontent iframe, center iframe')];
   for (const f of frames) {
     const drawn = () => {
       try {
@@ -373,7 +390,7 @@ PAGE_CHECK = r"""
           copyButtons: document.querySelectorAll('doxygen-awesome-fragment-copy-button').length,
           darkToggle: !!document.querySelector('doxygen-awesome-dark-mode-toggle'),
           toc: !!document.querySelector('.contents > .toc.interactive'),
-          graphs: frames.length};
+          graphs: graphs.length + frames.length};
 })()
 """
 
