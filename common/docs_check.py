@@ -446,19 +446,21 @@ def load(browser, session, url):
     return problems, facts
 
 
-def screenshot(browser, session, url, path, dark, scroll_to=None):
-    browser.send("Emulation.setEmulatedMedia", {"features": [
-        {"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]}, session=session)
+def screenshots(browser, session, url, shots):
+    """Load URL once, then take SHOTS: (path, dark, selector to scroll to)."""
     problems, _ = load(browser, session, url)
-    if scroll_to:
-        browser.send("Runtime.evaluate", {"expression":
-                     f"document.querySelector({json.dumps(scroll_to)})"
-                     "?.scrollIntoView({block: 'center'})"}, session=session)
-    time.sleep(0.3)  # the theme's transitions, the interactive TOC
     browser.send("Page.bringToFront", session=session)
-    shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
-    with open(path, "wb") as f:
-        f.write(base64.b64decode(shot["data"]))
+    for path, dark, scroll_to in shots:
+        browser.send("Emulation.setEmulatedMedia", {"features": [
+            {"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]},
+            session=session)
+        where = (f"document.querySelector({json.dumps(scroll_to)})?.scrollIntoView({{block: 'center'}})"
+                 if scroll_to else "document.getElementById('doc-content')?.scrollTo(0, 0)")
+        browser.send("Runtime.evaluate", {"expression": where}, session=session)
+        time.sleep(0.25)  # the theme's colour transitions, the interactive TOC
+        shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
     browser.send("Emulation.setEmulatedMedia", {"features": []}, session=session)
     return problems
 
@@ -476,7 +478,7 @@ def main():
     ap.add_argument("site", help="the built site (build/docs/html)")
     ap.add_argument("--shots", help="write screenshots here")
     ap.add_argument("--chromium", help="the browser (default: chromium on PATH)")
-    ap.add_argument("--jobs", type=int, default=4, help="pages loaded at once")
+    ap.add_argument("--jobs", type=int, default=6, help="pages loaded at once")
     ap.add_argument("--lab-page", default="md_labs_01_pipe_README.html",
                     help="the lab page to take screenshots of")
     args = ap.parse_args()
@@ -486,6 +488,7 @@ def main():
         return 2
     site = Site(args.site)
     problems = list(site.check())
+    phases = [("files", time.monotonic() - started)]
     exe = find_chromium(args.chromium)
     if not exe:
         print("docs-check: Chromium is not installed (make docs-check installs it)", file=sys.stderr)
@@ -522,6 +525,7 @@ def main():
             w.start()
         for w in workers:
             w.join()
+        phases.append(("pages", time.monotonic() - started - sum(t for _, t in phases)))
 
         # The theme's extensions, where a reader meets them first.
         for rel in ("index.html", args.lab_page):
@@ -543,15 +547,15 @@ def main():
             s = sessions[0]
             lab = "file://" + os.path.join(site.root, args.lab_page)
             home = "file://" + os.path.join(site.root, "index.html")
-            for name, url, dark, scroll in (
-                    ("home", home, False, None), ("home-dark", home, True, None),
-                    ("lab", lab, False, None), ("lab-dark", lab, True, None),
-                    ("lab-diagram", lab, False, "div.dotgraph"),
-                    ("lab-diagram-dark", lab, True, "div.dotgraph")):
-                path = os.path.join(args.shots, name + ".png")
-                problems.extend(f"{name} screenshot: {p}"
-                                for p in screenshot(browser, s, url, path, dark, scroll))
-                shots.append(path)
+            shot = lambda name: os.path.join(args.shots, name + ".png")
+            for url, todo in ((home, [(shot("home"), False, None), (shot("home-dark"), True, None)]),
+                              (lab, [(shot("lab"), False, None), (shot("lab-dark"), True, None),
+                                     (shot("lab-diagram"), False, "div.dotgraph"),
+                                     (shot("lab-diagram-dark"), True, "div.dotgraph")])):
+                problems.extend(f"screenshots of {os.path.basename(url)}: {p}"
+                                for p in screenshots(browser, s, url, todo))
+                shots += [t[0] for t in todo]
+            phases.append(("screenshots", time.monotonic() - started - sum(t for _, t in phases)))
     except (RuntimeError, TimeoutError, OSError) as e:
         problems.append(f"Chromium: {e}")
         if browser:
@@ -568,7 +572,8 @@ def main():
     elapsed = time.monotonic() - started
     print(f"docs-check: {len(site.htmls)} pages, {len(site.diagrams)} diagrams, "
           f"{len(site.external)} external links not followed, "
-          f"{len(problems)} problem{'s' if len(problems) != 1 else ''}, {elapsed:.1f} s")
+          f"{len(problems)} problem{'s' if len(problems) != 1 else ''}, {elapsed:.1f} s ("
+          + ", ".join(f"{name} {t:.1f} s" for name, t in phases) + ")")
     if args.shots and not problems:
         print(f"docs-check: screenshots in {args.shots}")
     return 1 if problems else 0

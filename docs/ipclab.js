@@ -21,3 +21,10 @@ document.addEventListener("DOMContentLoaded", () => {
         frame.replaceWith(link);
     }
 });
+
+// The tree's titles are cut to its width (ipclab.css): the whole title on hover.
+document.addEventListener("mouseover", (event) => {
+    const link = event.target.closest && event.target.closest("#nav-tree .label a");
+    if (link && !link.title)
+        link.title = link.textContent;
+});
