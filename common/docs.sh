@@ -38,12 +38,22 @@ fi
 trap 'rm -rf "$stage"' EXIT
 trap 'exit 130' INT TERM
 
+# A student handout (make dist) has no solutions/, and a README of its own:
+# its site is the students' part alone (index.md: @if contributors), without
+# the pages that show the project README's sections or the engine's API.
+if [ -d "$ROOT/solutions" ]; then
+	sections=contributors exclude=""
+else
+	sections="" exclude="contributing.md teaching.md developing.md engine.md"
+fi
+
 mkdir -p "$stage/src" "$stage/out"
 (cd "$ROOT" && cp -r README.md docs labs common "$stage/src/") || exit 2
 mkdir -p "$stage/src/docs/awesome" && cp "$awesome"/doxygen-awesome*.css \
 	"$awesome"/doxygen-awesome*.js "$stage/src/docs/awesome/" || exit 2
 out_sed=$(printf '%s' "$out" | sed 's/[&|\\]/\\&/g')
-(cd "$stage/src/docs" && IPCLAB_DOCS_SRC="$stage/src" IPCLAB_DOCS_OUT="$stage/out" doxygen Doxyfile) 2>&1 |
+(cd "$stage/src/docs" && IPCLAB_DOCS_SRC="$stage/src" IPCLAB_DOCS_OUT="$stage/out" \
+	IPCLAB_DOCS_SECTIONS="$sections" IPCLAB_DOCS_EXCLUDE="$exclude" doxygen Doxyfile) 2>&1 |
 	sed "s|$stage/src/docs/\.\./||g; s|$stage/src/||g; s|$stage/out/|$out_sed/|g"
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
