@@ -467,6 +467,30 @@ def screenshots(browser, session, url, shots):
     return problems
 
 
+def registered(site, source):
+    """Every lab of SOURCE is where a reader of the site looks for it: its
+    handout in the home page's table, its header under "Lab APIs"."""
+    problems = []
+    home = {v.split("#")[0] for _, v, _ in site.parse("index.html").refs}
+    api = set()
+    for f in sorted(os.listdir(site.root)):
+        if f.startswith("group__") and f.endswith(".html"):
+            api |= {v.split("#")[0] for _, v, _ in site.parse(f).refs}
+    labs = os.path.join(source, "labs")
+    for lab in sorted(os.listdir(labs)) if os.path.isdir(labs) else []:
+        if not re.match(r"\d\d-", lab) or not os.path.isfile(os.path.join(labs, lab, "README.md")):
+            continue
+        page = "md_labs_" + lab.replace("-", "_") + "_README"
+        if page + ".html" not in home:
+            problems.append(f"labs/{lab}/README.md: not on the home page: add its row to the "
+                            f"lab table of docs/index.md (@subpage {page})")
+        for h in sorted(f for f in os.listdir(os.path.join(labs, lab)) if f.endswith(".h")):
+            if h.replace("_", "__").replace(".", "_8") + ".html" not in api:
+                problems.append(f"labs/{lab}/{h}: not under Lab APIs: add a @defgroup and "
+                                f"\"@file {h} @ingroup\" to docs/api.dox")
+    return problems
+
+
 def find_chromium(given):
     for name in ([given] if given else []) + ["chromium", "chromium-browser", "google-chrome"]:
         path = shutil.which(name)
@@ -483,19 +507,40 @@ def main():
     ap.add_argument("--jobs", type=int, default=6, help="pages loaded at once")
     ap.add_argument("--lab-page", default="md_labs_01_pipe_README.html",
                     help="the lab page to take screenshots of")
+    ap.add_argument("--source", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                    help="the project the site was built from (default: this script's)")
+    ap.add_argument("--no-browser", action="store_true",
+                    help="check the files only (links, anchors, diagrams, every lab listed)")
     args = ap.parse_args()
     started = time.monotonic()
     if not os.path.isfile(os.path.join(args.site, "index.html")):
         print(f"docs-check: no site in {args.site} (run make docs)", file=sys.stderr)
         return 2
     site = Site(args.site)
-    problems = list(site.check())
+    problems = list(site.check()) + registered(site, args.source)
     phases = [("files", time.monotonic() - started)]
-    exe = find_chromium(args.chromium)
-    if not exe:
-        print("docs-check: Chromium is not installed (make docs-check installs it)", file=sys.stderr)
-        return 2
+    if not args.no_browser:
+        exe = find_chromium(args.chromium)
+        if not exe:
+            print("docs-check: Chromium is not installed (make docs-check installs it)",
+                  file=sys.stderr)
+            return 2
+        in_browser(site, args, exe, problems, phases, started)
+    for p in problems:
+        print(p)
+    elapsed = time.monotonic() - started
+    print(f"docs-check: {len(site.htmls)} pages, {len(site.diagrams)} diagrams, "
+          f"{len(site.external)} external links not followed, "
+          f"{len(problems)} problem{'s' if len(problems) != 1 else ''}, {elapsed:.1f} s ("
+          + ", ".join(f"{name} {t:.1f} s" for name, t in phases) + ")"
+          + (": files only, no browser" if args.no_browser else ""))
+    if args.shots and not problems and not args.no_browser:
+        print(f"docs-check: screenshots in {args.shots}")
+    return 1 if problems else 0
 
+
+def in_browser(site, args, exe, problems, phases, started):
+    """Load every page in Chromium; the screenshots. Adds to PROBLEMS."""
     profile = tempfile.mkdtemp(prefix="ipclab-chromium.")
     browser = None
     facts = {}
@@ -543,7 +588,6 @@ def main():
         if not facts.get(args.lab_page, {}).get("toc"):
             problems.append(f"{args.lab_page}: no interactive table of contents")
 
-        shots = []
         if args.shots:
             os.makedirs(args.shots, exist_ok=True)
             s = sessions[0]
@@ -556,7 +600,6 @@ def main():
                                      (shot("lab-diagram-dark"), True, "div.dotgraph")])):
                 problems.extend(f"screenshots of {os.path.basename(url)}: {p}"
                                 for p in screenshots(browser, s, url, todo))
-                shots += [t[0] for t in todo]
             phases.append(("screenshots", time.monotonic() - started - sum(t for _, t in phases)))
     except (RuntimeError, TimeoutError, OSError) as e:
         problems.append(f"Chromium: {e}")
@@ -568,17 +611,6 @@ def main():
         if browser:
             browser.close()
         shutil.rmtree(profile, ignore_errors=True)
-
-    for p in problems:
-        print(p)
-    elapsed = time.monotonic() - started
-    print(f"docs-check: {len(site.htmls)} pages, {len(site.diagrams)} diagrams, "
-          f"{len(site.external)} external links not followed, "
-          f"{len(problems)} problem{'s' if len(problems) != 1 else ''}, {elapsed:.1f} s ("
-          + ", ".join(f"{name} {t:.1f} s" for name, t in phases) + ")")
-    if args.shots and not problems:
-        print(f"docs-check: screenshots in {args.shots}")
-    return 1 if problems else 0
 
 
 if __name__ == "__main__":

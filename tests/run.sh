@@ -842,7 +842,11 @@ part_format() {
 
 part_docs() {
 	check "make docs builds the site with no Doxygen warning" \
-		sh -c "$MAKE docs >'$OUT/docs.log' 2>&1 || { cat '$OUT/docs.log'; false; }"
+		sh -c "$MAKE docs >'$OUT/docs.log' 2>&1 || { cat '$OUT/docs.log'; false; }" || return
+	# Without a browser (docs_browser adds one): the files of the site.
+	check "the site's files: every link, anchor and diagram is there; every lab is on the home page and under Lab APIs" \
+		sh -c "python3 common/docs_check.py --no-browser '$BUILD/docs/html' >'$OUT/docs-files.log' 2>&1 ||
+			{ sed 's/^/    /' '$OUT/docs-files.log'; false; }"
 }
 
 # The site as a reader sees it (common/docs_check.py, what make docs-check
