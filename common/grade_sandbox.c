@@ -49,6 +49,9 @@
 #define OUTPUT_TAIL 2048
 #define MAX_LISTED 256
 
+/** Namespace mode made the project a read-only mount (read_only_bind()). */
+static bool project_mounted_read_only;
+
 /** What the hang explainer said about the test running now, or NULL. */
 static char *hang_explained;
 /** Seconds Check waits past a test's time limit (see explain_hang()). */
@@ -235,6 +238,7 @@ enter_namespaces(const struct driver_options *opt)
 		return -1;
 	if (opt->keep_path != NULL && read_only_bind(opt->keep_path) == -1)
 		return -1;
+	project_mounted_read_only = opt->keep_path != NULL;
 	/* The queues of this IPC namespace, for the leak check. */
 	if (mkdir(MQUEUE_MOUNT, 0700) == -1 ||
 	    mount("mqueue", MQUEUE_MOUNT, "mqueue", 0, NULL) == -1)
@@ -764,7 +768,8 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	set_limits(opt, test->timeout_s * opt->timeout_scale, unprivileged);
 	if (unprivileged && drop_privileges(opt, test_dir) == -1)
 		_exit(125);
-	if (confine_filesystem(opt, test_dir, mqueue_mount()) == -1 &&
+	if (confine_filesystem(opt, test_dir, mqueue_mount(),
+			       project_mounted_read_only) == -1 &&
 	    errno != ENOSYS && errno != EOPNOTSUPP)
 		_exit(125);
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
