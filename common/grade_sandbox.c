@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <sched.h>
@@ -220,6 +221,43 @@ read_only_bind(const char *path)
 	return mount(NULL, path, NULL, flags, NULL);
 }
 
+/** Cover @p path with an empty, read-only mount (a file: /dev/null). */
+static int
+mask_path(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return mount("/dev/null", path, NULL, MS_BIND, NULL);
+	return mount("tmpfs", path, "tmpfs",
+		     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0");
+}
+
+/**
+ * In the test's mount namespace, the paths tests may not read (the
+ * project's solutions/, tests/, .git/ and the --hide paths) are covered by
+ * empty mounts: hidden whatever Landlock can do, even where the project
+ * lives under /tmp.
+ */
+static int
+mask_secrets(const struct driver_options *opt)
+{
+	static const char *const secret[] = { "solutions", "tests", ".git" };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; opt->keep_path != NULL && i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", opt->keep_path, secret[i]);
+		if (mask_path(path) == -1)
+			return -1;
+	}
+	for (size_t i = 0; i < opt->n_hide; i++)
+		if (mask_path(opt->hide[i]) == -1)
+			return -1;
+	return 0;
+}
+
 /** Try to enter private IPC, mount and PID namespaces; 0 on success. */
 static int
 enter_namespaces(const struct driver_options *opt)
@@ -237,6 +275,8 @@ enter_namespaces(const struct driver_options *opt)
 	if (private_tmp(opt->keep_path) == -1)
 		return -1;
 	if (opt->keep_path != NULL && read_only_bind(opt->keep_path) == -1)
+		return -1;
+	if (mask_secrets(opt) == -1)
 		return -1;
 	project_mounted_read_only = opt->keep_path != NULL;
 	/* The queues of this IPC namespace, for the leak check. */
