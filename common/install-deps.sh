@@ -5,6 +5,7 @@
 #   install-deps.sh docs    Doxygen and Graphviz (make docs)
 #   install-deps.sh roster  what grade needs, and jq (make roster)
 #   install-deps.sh test    everything `make test` uses
+#   install-deps.sh bench   what grade needs, and gnuplot (make bench)
 set -eu
 
 need=""
@@ -12,7 +13,7 @@ have_cmd() { command -v "$1" >/dev/null 2>&1; }
 want() { need="$need $1"; }
 
 case "${1:-grade}" in
-grade|roster|test|watch)
+grade|roster|test|watch|bench)
 	have_cmd cc || want gcc
 	have_cmd make || want make
 	have_cmd pkg-config || want pkg-config
@@ -35,6 +36,7 @@ watch|test)
 	have_cmd inotifywait || want inotify-tools
 	;;
 esac
+[ "${1:-grade}" = bench ] && { have_cmd gnuplot || want gnuplot-nox; }
 if [ "${1:-grade}" = test ]; then
 	have_cmd patch || want patch
 	have_cmd xmllint || want libxml2-utils
