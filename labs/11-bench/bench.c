@@ -50,8 +50,8 @@ bench_now_ns(void)
 }
 
 int
-bench_measure(int (*op)(void *arg), void *arg, unsigned warmup,
-	      unsigned iters, uint64_t *samples)
+bench_measure(bench_op_fn op, void *arg, unsigned warmup, unsigned iters,
+	      uint64_t *samples)
 {
 	/* TODO(step 1): call op(arg) warmup times without timing it, then
 	 * iters times, storing the duration of call i in samples[i] (the

@@ -115,6 +115,13 @@ struct bench_result {
 /* ------------------------------------------------- step 1: the harness */
 
 /**
+ * @brief An operation bench_measure() times (one round trip, one message):
+ *        it takes the @p arg given to bench_measure() and returns 0, or -1
+ *        with errno set on failure.
+ */
+typedef int (*bench_op_fn)(void *arg);
+
+/**
  * @brief Step 1: now, on the monotonic clock, in nanoseconds.
  *
  * CLOCK_MONOTONIC never jumps (the wall clock, CLOCK_REALTIME or
@@ -136,8 +143,8 @@ uint64_t bench_now_ns(void);
  * @return 0; -1 with errno EINVAL (@p iters 0, NULL pointers) or with
  *         the errno of @p op the first time it fails (no call after it).
  */
-int bench_measure(int (*op)(void *arg), void *arg, unsigned warmup,
-		  unsigned iters, uint64_t *samples);
+int bench_measure(bench_op_fn op, void *arg, unsigned warmup, unsigned iters,
+		  uint64_t *samples);
 
 /**
  * @brief Step 1: the statistics of @p n samples, from all of them.

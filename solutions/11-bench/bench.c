@@ -44,8 +44,8 @@ bench_now_ns(void)
 }
 
 int
-bench_measure(int (*op)(void *arg), void *arg, unsigned warmup,
-	      unsigned iters, uint64_t *samples)
+bench_measure(bench_op_fn op, void *arg, unsigned warmup, unsigned iters,
+	      uint64_t *samples)
 {
 	uint64_t before;
 

@@ -22,6 +22,7 @@
 #include "ipc_util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,16 +133,16 @@ memcpy_bandwidth(size_t block)
 static const char *
 size_name(size_t size)
 {
-	static char text[4][16];
+	static char text[4][32];
 	static int next;
 	char *out = text[next++ % 4];
 
 	if (size >= (1u << 20))
-		snprintf(out, 16, "%zu MiB", size >> 20);
+		snprintf(out, 32, "%zu MiB", size >> 20);
 	else if (size >= 1024)
-		snprintf(out, 16, "%zu KiB", size >> 10);
+		snprintf(out, 32, "%zu KiB", size >> 10);
 	else
-		snprintf(out, 16, "%zu B", size);
+		snprintf(out, 32, "%zu B", size);
 	return out;
 }
 
