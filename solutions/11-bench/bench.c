@@ -1359,6 +1359,38 @@ measure_parent(struct bench_chan *ch, pid_t child, const struct bench_config *cf
 			     cfg->warmup, cfg->iters, samples);
 }
 
+/** Block SIGPIPE, saving the mask: a peer that died makes our writes
+ *  fail with EPIPE instead of killing the caller. */
+static int
+block_sigpipe(sigset_t *old, bool *was_pending)
+{
+	sigset_t pipe_set, pending;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (sigpending(&pending) == -1)
+		return -1;
+	*was_pending = sigismember(&pending, SIGPIPE);
+	return sigprocmask(SIG_BLOCK, &pipe_set, old);
+}
+
+/** Take back a SIGPIPE our writes raised, then restore the mask. */
+static void
+restore_sigpipe(const sigset_t *old, bool was_pending)
+{
+	sigset_t pipe_set;
+	struct timespec now = { 0, 0 };
+	int saved = errno;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (!was_pending)
+		while (sigtimedwait(&pipe_set, NULL, &now) > 0)
+			;
+	sigprocmask(SIG_SETMASK, old, NULL);
+	errno = saved;
+}
+
 /** Both benchmarks: fork the peer, measure in the parent, clean up. */
 static int
 run(const struct bench_config *cfg, struct bench_result *res, bool stream)
@@ -1367,12 +1399,15 @@ run(const struct bench_config *cfg, struct bench_result *res, bool stream)
 	uint64_t *samples = NULL;
 	struct bench_chan *ch = NULL;
 	cpu_set_t caller;
+	sigset_t mask;
+	bool pipe_pending;
 	int cpus[2], rc = -1, saved;
 	pid_t child;
 
 	if (check_config(cfg, res, stream) == -1 ||
 	    bench_choose_cpus(cfg->pin, cpus) == -1 ||
-	    sched_getaffinity(0, sizeof(caller), &caller) == -1)
+	    sched_getaffinity(0, sizeof(caller), &caller) == -1 ||
+	    block_sigpipe(&mask, &pipe_pending) == -1)
 		return -1;
 	/* Everything allocated before the clock starts, nothing after. */
 	samples = malloc(cfg->iters * sizeof(*samples));
@@ -1407,6 +1442,7 @@ out:
 	}
 	/* The caller gets its CPUs back: pinning is ours, not its. */
 	sched_setaffinity(0, sizeof(caller), &caller);
+	restore_sigpipe(&mask, pipe_pending);
 	if (rc == 0) {
 		bench_stats_compute(samples, cfg->iters, &res->lat);
 		res->elapsed_ns = 0;
