@@ -1129,17 +1129,23 @@ check_signal_state(bool blocked)
 {
 	struct bench_config cfg = small_config(BENCH_SIGNAL, 4);
 	sigset_t usr1, before, after, pending;
+	struct bench_chan *ch;
 
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &usr1, NULL);
 	sigprocmask(SIG_SETMASK, NULL, &before);
 	run_and_check(&cfg, false, false);
+	/* The channel on its own too: closing it gives the mask back. */
+	ch = bench_chan_create(BENCH_SIGNAL, 4, grade_tmpdir());
+	ck_assert_msg(ch != NULL, "bench_chan_create(BENCH_SIGNAL) failed: %s",
+		      ipc_errno_name(errno));
+	ck_assert_int_eq(bench_chan_close(ch), 0);
 	sigprocmask(SIG_SETMASK, NULL, &after);
 	sigpending(&pending);
 	ck_assert_msg(sigismember(&after, SIGUSR1) == sigismember(&before, SIGUSR1),
-		      "SIGUSR1 was %s before the signal ping-pong and is %s "
-		      "after it: give the caller its signal mask back "
+		      "SIGUSR1 was %s before a signal channel was made and "
+		      "closed, and is %s after: give the caller its signal mask back "
 		      "(sigprocmask(SIG_SETMASK, &old, NULL)) when the "
 		      "channel closes",
 		      blocked ? "blocked" : "not blocked",
