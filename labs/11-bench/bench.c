@@ -123,16 +123,16 @@ bench_choose_cpus(enum bench_pin pin, int cpus[2])
  * direction e and receives in direction 1 - e.
  */
 struct bench_chan {
-	enum bench_mech mech; /**< which one */
-	pid_t creator;	      /**< the process that made it (and removes) */
-	int end;	      /**< 0 or 1 once attached; -1 before */
-	pid_t peer;	      /**< the other process */
-	size_t max_size;      /**< largest message */
-	size_t piece;	      /**< largest piece sent at once */
-	int fd[4];	      /**< pipes, socketpair, sockets before attach */
-	int rfd;	      /**< this end reads here (fd mechanisms) */
-	int wfd;	      /**< this end writes here (fd mechanisms) */
-	char path[2][108];    /**< FIFOs and socket files still to unlink */
+	enum bench_mech mech;	/**< which one */
+	pid_t creator;		/**< the process that made it (and removes) */
+	int end;		/**< 0 or 1 once attached; -1 before */
+	pid_t peer;		/**< the other process */
+	size_t max_size;	/**< largest message */
+	size_t piece;		/**< largest piece sent at once */
+	int fd[4];		/**< pipes, socketpair, sockets before attach */
+	int rfd;		/**< this end reads here (fd mechanisms) */
+	int wfd;		/**< this end writes here (fd mechanisms) */
+	char path[2][108];	/**< FIFOs and socket files still to unlink */
 	struct sockaddr_in tcp; /**< BENCH_TCP: where the listener is */
 	int msqid;		/**< BENCH_SYSV_MQ: the queue */
 	mqd_t mq[2];		/**< BENCH_POSIX_MQ: a queue per direction */

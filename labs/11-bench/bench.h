@@ -33,7 +33,7 @@ enum bench_mech {
 	BENCH_PIPE,	   /**< step 2: two pipes, one per direction */
 	BENCH_FIFO,	   /**< step 2: two FIFOs in the caller's directory */
 	BENCH_SOCKETPAIR,  /**< step 2: one AF_UNIX SOCK_STREAM socketpair */
-	BENCH_SYSV_MQ,	   /**< step 3: one System V queue, a type per direction */
+	BENCH_SYSV_MQ,	   /**< step 3: one System V queue, a type a way */
 	BENCH_POSIX_MQ,	   /**< step 3: two POSIX queues, one per direction */
 	BENCH_SHM_SEM,	   /**< step 4: shared rings, POSIX semaphores */
 	BENCH_SHM_SPIN,	   /**< step 4: shared rings, spinning on C11 atomics */
@@ -53,9 +53,9 @@ static inline const char *
 bench_mech_name(enum bench_mech mech)
 {
 	static const char *const names[BENCH_N_MECHS] = {
-		"pipe",	       "fifo",	      "socketpair",  "sysv-mq",
-		"posix-mq",    "shm-sem",     "shm-spin",    "unix-stream",
-		"unix-dgram",  "tcp",	      "signal",
+		"pipe",	      "fifo",	 "socketpair", "sysv-mq",
+		"posix-mq",   "shm-sem", "shm-spin",   "unix-stream",
+		"unix-dgram", "tcp",	 "signal",
 	};
 
 	return (unsigned)mech < BENCH_N_MECHS ? names[mech] : "?";

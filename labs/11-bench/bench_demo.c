@@ -31,8 +31,7 @@ mech_by_name(const char *name)
 	for (int m = 0; m < BENCH_N_MECHS; m++)
 		if (strcmp(name, bench_mech_name((enum bench_mech)m)) == 0)
 			return (enum bench_mech)m;
-	ipc_die("no mechanism is called %s (try pipe, shm-spin, tcp...)",
-		name);
+	ipc_die("no mechanism is called %s (try pipe, shm-spin, tcp...)", name);
 }
 
 /** A directory of our own for FIFOs and sockets; removed by the caller. */
@@ -67,8 +66,8 @@ verify(enum bench_mech mech, const char *dir)
 		struct bench_result res;
 		int rc, err;
 
-		cfg.size = mech == BENCH_SIGNAL ? BENCH_SIGNAL_MAX_SIZE
-						: sizes[i];
+		cfg.size =
+			mech == BENCH_SIGNAL ? BENCH_SIGNAL_MAX_SIZE : sizes[i];
 		cfg.warmup = 2;
 		cfg.iters = cfg.size > 100000 ? 4 : 20;
 		cfg.pin = BENCH_PIN_SPLIT;

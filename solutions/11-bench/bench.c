@@ -252,10 +252,10 @@ struct bench_chan {
 	int wfd;	      /**< this end writes here (fd mechanisms) */
 	char path[2][sizeof(((struct sockaddr_un *)0)->sun_path)];
 	/**< FIFOs and socket files still to unlink ("" when none) */
-	struct sockaddr_in tcp; /**< BENCH_TCP: where the listener is */
-	int msqid;		/**< BENCH_SYSV_MQ: the queue */
-	mqd_t mq[2];		/**< BENCH_POSIX_MQ: a queue per direction */
-	unsigned char *scratch; /**< message queues: one piece, with room
+	struct sockaddr_in tcp;	  /**< BENCH_TCP: where the listener is */
+	int msqid;		  /**< BENCH_SYSV_MQ: the queue */
+	mqd_t mq[2];		  /**< BENCH_POSIX_MQ: a queue per direction */
+	unsigned char *scratch;	  /**< message queues: one piece, with room
 				     for a System V message's type */
 	struct shm_ring *ring[2]; /**< shared memory: a ring per direction */
 	unsigned char *slots[2];  /**< ... and its slots */
@@ -327,8 +327,8 @@ static void
 grow_pipe(int fd, size_t size)
 {
 	if (size > 64 * 1024)
-		fcntl(fd, F_SETPIPE_SZ, size < BENCH_MAX_SIZE ? (int)size
-							      : (int)BENCH_MAX_SIZE);
+		fcntl(fd, F_SETPIPE_SZ,
+		      size < BENCH_MAX_SIZE ? (int)size : (int)BENCH_MAX_SIZE);
 }
 
 /* --------------------------- step 2: pipes, FIFOs and a socketpair */
@@ -715,8 +715,9 @@ shm_send(struct bench_chan *ch, const void *buf, size_t len)
 			/* Only we move tail; the receiver moves head. */
 			seq = atomic_load_explicit(&ring->tail,
 						   memory_order_relaxed);
-			while (seq - atomic_load_explicit(&ring->head,
-							  memory_order_acquire) >=
+			while (seq - atomic_load_explicit(
+					     &ring->head,
+					     memory_order_acquire) >=
 			       SHM_SLOTS)
 				spin_wait(&spins);
 		}
@@ -757,10 +758,12 @@ shm_recv(struct bench_chan *ch, void *buf, size_t len)
 			seq = atomic_load_explicit(&ring->head,
 						   memory_order_relaxed);
 			while (atomic_load_explicit(&ring->tail,
-						    memory_order_acquire) == seq)
+						    memory_order_acquire) ==
+			       seq)
 				spin_wait(&spins);
 		}
-		memcpy(p + off, ch->slots[d] + (seq % SHM_SLOTS) * ch->piece, n);
+		memcpy(p + off, ch->slots[d] + (seq % SHM_SLOTS) * ch->piece,
+		       n);
 		if (ch->mech == BENCH_SHM_SEM) {
 			if (sem_post(&ring->free_slots) == -1)
 				return -1;
@@ -879,8 +882,8 @@ unix_dgram_create(struct bench_chan *ch, const char *dir)
 	struct sockaddr_un addr[2];
 	unsigned n = next_channel_number();
 
-	ch->piece = ch->max_size < DGRAM_PIECE_MAX ? ch->max_size
-						   : DGRAM_PIECE_MAX;
+	ch->piece =
+		ch->max_size < DGRAM_PIECE_MAX ? ch->max_size : DGRAM_PIECE_MAX;
 	for (int d = 0; d < 2; d++) {
 		if (channel_path(ch->path[d], sizeof(ch->path[d]), dir, n,
 				 d == 0 ? "dgram0" : "dgram1") == -1)
@@ -1338,9 +1341,10 @@ static int
 check_config(const struct bench_config *cfg, const struct bench_result *res,
 	     bool stream)
 {
-	if (cfg == NULL || res == NULL || (unsigned)cfg->mech >= BENCH_N_MECHS ||
-	    cfg->size == 0 || cfg->size > mech_max_size(cfg->mech) ||
-	    cfg->iters == 0 || (stream && cfg->mech == BENCH_SIGNAL)) {
+	if (cfg == NULL || res == NULL ||
+	    (unsigned)cfg->mech >= BENCH_N_MECHS || cfg->size == 0 ||
+	    cfg->size > mech_max_size(cfg->mech) || cfg->iters == 0 ||
+	    (stream && cfg->mech == BENCH_SIGNAL)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -1349,14 +1353,15 @@ check_config(const struct bench_config *cfg, const struct bench_result *res,
 
 /** The parent's part: attach, measure, and the result. */
 static int
-measure_parent(struct bench_chan *ch, pid_t child, const struct bench_config *cfg,
-	       uint64_t *samples, struct iteration *it, bool stream)
+measure_parent(struct bench_chan *ch, pid_t child,
+	       const struct bench_config *cfg, uint64_t *samples,
+	       struct iteration *it, bool stream)
 {
 	if (bench_chan_attach(ch, 0, child) == -1)
 		return -1;
 	it->ch = ch;
-	return bench_measure(stream ? receive_one : round_trip, it,
-			     cfg->warmup, cfg->iters, samples);
+	return bench_measure(stream ? receive_one : round_trip, it, cfg->warmup,
+			     cfg->iters, samples);
 }
 
 /** Block SIGPIPE, saving the mask: a peer that died makes our writes

@@ -22,8 +22,8 @@
 #include "ipc_util.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +32,15 @@
 #include <unistd.h>
 
 /** The sizes of the table. */
-static const size_t sizes[] = { 64,	   512,	      4096,	 32768,
-				65536,	   262144,    1u << 20 };
+static const size_t sizes[] = { 64, 512, 4096, 32768, 65536, 262144, 1u << 20 };
 #define N_SIZES (sizeof(sizes) / sizeof(sizes[0]))
 
 /** What one cell measured; NAN where nothing was. */
 struct cell {
-	double p50_us;	/**< round trip, median */
-	double p99_us;	/**< round trip, 99th percentile */
-	double mb_s;	/**< stream */
-	int cpus_rt[2]; /**< where the round trip ran */
+	double p50_us;	   /**< round trip, median */
+	double p99_us;	   /**< round trip, 99th percentile */
+	double mb_s;	   /**< stream */
+	int cpus_rt[2];	   /**< where the round trip ran */
 	const char *error; /**< why the mechanism failed, or NULL */
 };
 
@@ -195,7 +194,8 @@ print_table(void)
 
 			if (m == BENCH_SIGNAL && i > 0)
 				break; /* a signal carries no payload */
-			printf("%-11s %7s  ", bench_mech_name((enum bench_mech)m),
+			printf("%-11s %7s  ",
+			       bench_mech_name((enum bench_mech)m),
 			       m == BENCH_SIGNAL ? "4 B" : size_name(sizes[i]));
 			if (c->error != NULL && isnan(c->p50_us)) {
 				printf("failed: %s\n", c->error);
@@ -203,8 +203,8 @@ print_table(void)
 			}
 			printf("%10.2f %10.2f  ", c->p50_us, c->p99_us);
 			if (isnan(c->mb_s))
-				printf("%11s\n", c->error != NULL ? c->error
-								  : "-");
+				printf("%11s\n",
+				       c->error != NULL ? c->error : "-");
 			else
 				printf("%11.0f\n", c->mb_s);
 		}
