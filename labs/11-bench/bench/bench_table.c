@@ -40,7 +40,8 @@ struct cell {
 	double p50_us;	   /**< round trip, median */
 	double p99_us;	   /**< round trip, 99th percentile */
 	double mb_s;	   /**< stream */
-	int cpus_rt[2];	   /**< where the round trip ran */
+	int rt_cpus;	   /**< CPUs of the better round trip: 1 or 2 */
+	int st_cpus;	   /**< CPUs of the better stream: 1 or 2 */
 	const char *error; /**< why the mechanism failed, or NULL */
 };
 
