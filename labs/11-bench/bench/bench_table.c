@@ -220,12 +220,13 @@ print_table(void)
 				printf("failed: %s\n", c->error);
 				continue;
 			}
-			printf("%10.2f %10.2f  ", c->p50_us, c->p99_us);
+			printf("%10.2f %10.2f %4d  ", c->p50_us, c->p99_us,
+			       c->rt_cpus);
 			if (isnan(c->mb_s))
 				printf("%11s\n",
 				       c->error != NULL ? c->error : "-");
 			else
-				printf("%11.0f\n", c->mb_s);
+				printf("%11.0f %4d\n", c->mb_s, c->st_cpus);
 		}
 	}
 }
