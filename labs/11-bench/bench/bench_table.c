@@ -286,7 +286,7 @@ static int
 print_anchors(void)
 {
 	static const size_t at[3] = { 0, 2, 4 }; /* 64 B, 4 KiB, 64 KiB */
-	int slower = 0, total = 0;
+	int slower = 0, faster = 0, failed = 0;
 
 	printf("\nagainst the public benchmarks (ours / theirs, one run here "
 	       "against their medians):\n");
@@ -312,8 +312,9 @@ print_anchors(void)
 					       : c->mb_s;
 			ratio = ours / an->value[k];
 			ok = an->kind == 2 ? ratio >= 1 : ratio <= 1;
-			total++;
+			faster += ok;
 			slower += !ok && !isnan(ratio);
+			failed += isnan(ratio);
 			if (isnan(ratio))
 				printf("  %16s", "we failed");
 			else
@@ -322,17 +323,31 @@ print_anchors(void)
 		}
 		printf("\n");
 	}
-	printf("%d of %d comparisons at least as fast (a time ratio below 1, "
-	       "a throughput ratio above 1)\n",
-	       total - slower, total);
+	printf("%d of %d comparisons at least as fast (a time ratio at most 1, "
+	       "a throughput ratio at least 1), %d slower, %d not measured\n",
+	       faster, faster + slower + failed, slower, failed);
 	return slower;
 }
 
-/** The data files for plots.gp: a column per mechanism. */
+/** The data files for plots.gp: a column per mechanism; none when
+ *  nothing could be measured (then there is nothing to plot). */
 static void
 write_data(const char *out)
 {
 	char path[4096];
+	bool any = false;
+
+	for (int m = 0; m < BENCH_N_MECHS; m++)
+		any = any || !isnan(table[m][0].p50_us);
+	for (int kind = 0; kind < 2; kind++) {
+		snprintf(path, sizeof(path), "%s/%s.dat", out,
+			 kind == 0 ? "latency" : "throughput");
+		unlink(path);
+	}
+	if (!any) {
+		printf("nothing was measured: no plots\n");
+		return;
+	}
 
 	for (int kind = 0; kind < 2; kind++) {
 		FILE *f;
