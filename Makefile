@@ -16,6 +16,7 @@
 #   make progress      which steps of which labs pass, and what is next
 #   make watch [LAB=01] [STEP=2]   grade again at every save
 #   make hint LAB=01 [TEST=name]   a hint, one more each time you ask
+#   make bench [IMPL=solutions]   every mechanism's speed here (lab 11): a table, plots in build/bench
 
 # Make sees only paths relative to the project (see common/config.mk), so
 # the project may live in a folder whose path has blanks or quotes.
@@ -60,6 +61,7 @@ help:
 	@echo "  make demo LAB=01               build a lab's demo program"
 	@echo "  make docs                      the handouts and the API as a web site"
 	@echo "  make doctor                    this machine's IPC limits"
+	@echo "  make bench [IMPL=solutions]    every IPC mechanism's speed here (lab 11), plots in build/bench"
 	@echo "The handouts: labs/NN-topic/README.md. More: README.md."
 
 progress:
@@ -125,6 +127,13 @@ docs: deps-docs
 
 doctor:
 	@$(ROOT)/common/doctor.sh
+
+# Lab 11's benchmark of every mechanism: the table, then the plots
+# (gnuplot) in $(BUILD_DIR)/bench. IMPL=solutions for the reference.
+.PHONY: bench
+bench: common
+	@$(ROOT)/common/install-deps.sh bench
+	@$(MAKE) -s --no-print-directory -C labs/11-bench LAB=11-bench IMPL=$(IMPL) bench
 
 # The student handout: everything but the reference sources, the suite's
 # own tests and the buggy variants, with a README for students and each
