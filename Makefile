@@ -18,6 +18,7 @@
 #   make progress      which steps of which labs pass, and what is next
 #   make watch [LAB=01] [STEP=2]   grade again at every save
 #   make hint LAB=01 [TEST=name]   a hint, one more each time you ask
+#   make bench [IMPL=solutions]   every mechanism's speed here (lab 11): a table, plots in build/bench
 
 # Make sees only paths relative to the project (see common/config.mk), so
 # the project may live in a folder whose path has blanks or quotes.
@@ -62,6 +63,7 @@ help:
 	@echo "  make demo LAB=01               build a lab's demo program"
 	@echo "  make docs                      the handouts and the API as a web site"
 	@echo "  make doctor                    this machine's IPC limits"
+	@echo "  make bench [IMPL=solutions]    every IPC mechanism's speed here (lab 11), plots in build/bench"
 	@echo "The handouts: labs/NN-topic/README.md. More: README.md."
 
 progress:
@@ -71,8 +73,7 @@ hint: common
 	@$(if $(LAB),:,echo "make hint: say which lab, e.g. make hint LAB=01 [TEST=name]" >&2; exit 2)
 	@$(if $(SELECTED),:,$(NO_LAB))
 	@$(if $(word 2,$(SELECTED)),echo "make hint: one lab at a time (LAB=$(LAB))" >&2; exit 2,:)
-	@[ -x $(BUILD_DIR)/labs/$(SELECTED)/grader ] || [ -x $(BUILD_DIR)/labs/$(SELECTED)/grader-list ] || \
-		$(MAKE) -s --no-print-directory -C labs/$(SELECTED) LAB=$(SELECTED) grade-build >/dev/null 2>&1 || true
+	@$(MAKE) -s --no-print-directory -C labs/$(SELECTED) LAB=$(SELECTED) grade-build >/dev/null 2>&1 || true
 	@common/hint.sh $(BUILD_DIR) $(SELECTED) $(if $(TEST),$(call shquote,$(TEST)))
 
 watch: common
@@ -137,6 +138,13 @@ deps-browser:
 
 doctor:
 	@$(ROOT)/common/doctor.sh
+
+# Lab 11's benchmark of every mechanism: the table, then the plots
+# (gnuplot) in $(BUILD_DIR)/bench. IMPL=solutions for the reference.
+.PHONY: bench
+bench: common
+	@$(ROOT)/common/install-deps.sh bench
+	@$(MAKE) -s --no-print-directory -C labs/11-bench LAB=11-bench IMPL=$(IMPL) bench
 
 # The student handout: everything but the reference sources, the suite's
 # own tests and the buggy variants, with a README for students and each

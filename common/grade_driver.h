@@ -114,11 +114,13 @@ void sandbox_result_free(struct sandbox_result *result);
  * @param test_dir the test's own directory
  * @param mqueue   where the test's mqueue file system is mounted (POSIX
  *                 queues are files in it)
+ * @param keep_mounted_read_only the project is a read-only mount already
+ *                 (namespace mode): /tmp may then be writable as a whole
  * @return 0; -1 with errno set (ENOSYS or EOPNOTSUPP: no Landlock here, or
  *         no mqueue mount to grant).
  */
 int confine_filesystem(const struct driver_options *opt, const char *test_dir,
-		       const char *mqueue);
+		       const char *mqueue, bool keep_mounted_read_only);
 
 /**
  * @brief Say in words what the processes of a test that ran out of time are

@@ -163,7 +163,7 @@ inject_fault(int fd, size_t *len)
 	return false;
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_read(int fd, void *buf, size_t len)
 {
 	if (should_fail(FAULT_read) || inject_fault(fd, &len))
@@ -171,7 +171,7 @@ __wrap_read(int fd, void *buf, size_t len)
 	return __real_read(fd, buf, len);
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_write(int fd, const void *buf, size_t len)
 {
 	if (should_fail(FAULT_write) || inject_fault(fd, &len))
@@ -179,7 +179,7 @@ __wrap_write(int fd, const void *buf, size_t len)
 	return __real_write(fd, buf, len);
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_recv(int fd, void *buf, size_t len, int flags)
 {
 	if (should_fail(FAULT_recv) || inject_fault(fd, &len))
@@ -187,7 +187,7 @@ __wrap_recv(int fd, void *buf, size_t len, int flags)
 	return __real_recv(fd, buf, len, flags);
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_send(int fd, const void *buf, size_t len, int flags)
 {
 	if (should_fail(FAULT_send) || inject_fault(fd, &len))
@@ -238,7 +238,7 @@ inject_iov_fault(int fd, const struct iovec **iov, int *iovcnt,
 	return false;
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_readv(int fd, const struct iovec *iov, int iovcnt)
 {
 	struct iovec cut[SHORT_IOV_MAX];
@@ -248,7 +248,7 @@ __wrap_readv(int fd, const struct iovec *iov, int iovcnt)
 	return __real_readv(fd, iov, iovcnt);
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_writev(int fd, const struct iovec *iov, int iovcnt)
 {
 	struct iovec cut[SHORT_IOV_MAX];
@@ -258,7 +258,7 @@ __wrap_writev(int fd, const struct iovec *iov, int iovcnt)
 	return __real_writev(fd, iov, iovcnt);
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	struct iovec cut[SHORT_IOV_MAX];
@@ -289,7 +289,7 @@ __wrap_recvmsg(int fd, struct msghdr *msg, int flags)
 	return n;
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	struct iovec cut[SHORT_IOV_MAX];

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <sched.h>
@@ -48,6 +49,9 @@
 #define MQUEUE_MOUNT "/tmp/.ipclab-mqueue"
 #define OUTPUT_TAIL 2048
 #define MAX_LISTED 256
+
+/** Namespace mode made the project a read-only mount (read_only_bind()). */
+static bool project_mounted_read_only;
 
 /** What the hang explainer said about the test running now, or NULL. */
 static char *hang_explained;
@@ -217,6 +221,43 @@ read_only_bind(const char *path)
 	return mount(NULL, path, NULL, flags, NULL);
 }
 
+/** Cover @p path with an empty, read-only mount (a file: /dev/null). */
+static int
+mask_path(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return mount("/dev/null", path, NULL, MS_BIND, NULL);
+	return mount("tmpfs", path, "tmpfs",
+		     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0");
+}
+
+/**
+ * In the test's mount namespace, the paths tests may not read (the
+ * project's solutions/, tests/, .git/ and the --hide paths) are covered by
+ * empty mounts: hidden whatever Landlock can do, even where the project
+ * lives under /tmp.
+ */
+static int
+mask_secrets(const struct driver_options *opt)
+{
+	static const char *const secret[] = { "solutions", "tests", ".git" };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; opt->keep_path != NULL && i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", opt->keep_path, secret[i]);
+		if (mask_path(path) == -1)
+			return -1;
+	}
+	for (size_t i = 0; i < opt->n_hide; i++)
+		if (mask_path(opt->hide[i]) == -1)
+			return -1;
+	return 0;
+}
+
 /** Try to enter private IPC, mount and PID namespaces; 0 on success. */
 static int
 enter_namespaces(const struct driver_options *opt)
@@ -235,6 +276,9 @@ enter_namespaces(const struct driver_options *opt)
 		return -1;
 	if (opt->keep_path != NULL && read_only_bind(opt->keep_path) == -1)
 		return -1;
+	if (mask_secrets(opt) == -1)
+		return -1;
+	project_mounted_read_only = opt->keep_path != NULL;
 	/* The queues of this IPC namespace, for the leak check. */
 	if (mkdir(MQUEUE_MOUNT, 0700) == -1 ||
 	    mount("mqueue", MQUEUE_MOUNT, "mqueue", 0, NULL) == -1)
@@ -764,7 +808,8 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	set_limits(opt, test->timeout_s * opt->timeout_scale, unprivileged);
 	if (unprivileged && drop_privileges(opt, test_dir) == -1)
 		_exit(125);
-	if (confine_filesystem(opt, test_dir, mqueue_mount()) == -1 &&
+	if (confine_filesystem(opt, test_dir, mqueue_mount(),
+			       project_mounted_read_only) == -1 &&
 	    errno != ENOSYS && errno != EOPNOTSUPP)
 		_exit(125);
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -8,6 +8,7 @@
 #   install-deps.sh roster  what grade needs, and jq (make roster)
 #   install-deps.sh gradescope  what grade needs, and zip (make gradescope)
 #   install-deps.sh test    everything `make test` uses
+#   install-deps.sh bench   what grade needs, and gnuplot (make bench)
 set -eu
 
 need=""
@@ -15,7 +16,7 @@ have_cmd() { command -v "$1" >/dev/null 2>&1; }
 want() { need="$need $1"; }
 
 case "${1:-grade}" in
-grade|roster|gradescope|test|watch)
+grade|roster|gradescope|test|watch|bench)
 	have_cmd cc || want gcc
 	have_cmd make || want make
 	have_cmd pkg-config || want pkg-config
@@ -53,6 +54,7 @@ gradescope|test)
 	have_cmd unzip || want unzip
 	;;
 esac
+[ "${1:-grade}" = bench ] && { have_cmd gnuplot || want gnuplot-nox; }
 if [ "${1:-grade}" = test ]; then
 	have_cmd patch || want patch
 	have_cmd xmllint || want libxml2-utils

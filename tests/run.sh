@@ -656,14 +656,14 @@ part_hints() {
 				done
 			done)
 		check "$lab: every test has three hints" [ -z "$missing" ] ||
-			printf '    missing: %s\n' $missing | head -5
+			sed 's/^/    missing: /' <<<"$missing" | head -8
 		if [ -f "labs/$lab/grade/hints.c" ]; then
 			missing=$(grep -o '{ "test_[a-z0-9_]*"' "labs/$lab/grade/hints.c" | cut -d'"' -f2 |
 				while read -r test; do
 					"$grader" --list | grep -q "^test	$test	" || echo "$test"
 				done)
 			check "$lab: every hint is for a test of the lab" [ -z "$missing" ] ||
-				printf '    unknown: %s\n' $missing | head -5
+				sed 's/^/    unknown: /' <<<"$missing" | head -8
 		fi
 	done
 }

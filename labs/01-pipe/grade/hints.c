@@ -45,6 +45,33 @@ const struct grade_hint grade_hints[] = {
 	  "forever. Return -1 and leave errno as write() set it.",
 	  "`if (n == -1) { if (errno == EINTR) continue; return -1; }` and "
 	  "call nothing that could change errno before returning." },
+	{ "test_read_all_reports_errors",
+	  "The test reads from a pipe's write end. What does read() say, and "
+	  "does your loop pass it on?",
+	  "read() on a descriptor that is not open for reading fails with "
+	  "EBADF, and will fail the same way every time. Only EINTR is worth "
+	  "retrying; any other error ends the loop with -1 and read()'s errno.",
+	  "`if (n == -1) { if (errno == EINTR) continue; return -1; }` before "
+	  "the `n == 0` check, and no call in between that could change "
+	  "errno." },
+	{ "test_write_all_stops_at_an_error_midway",
+	  "Two short writes went through, then the third write() failed with "
+	  "EIO. What does your function return: -1, or the bytes written so "
+	  "far?",
+	  "pipe_write_all() returns len or -1, nothing in between: a partial "
+	  "count is neither, and retrying EIO only fails again. Return -1 at "
+	  "once, with errno as write() set it, whatever went out before.",
+	  "`n = write(fd, p + done, len - done); if (n == -1) { if (errno == "
+	  "EINTR) continue; return -1; } done += n;`: no `break` and no "
+	  "`return done` on an error." },
+	{ "test_read_all_stops_at_an_error_midway",
+	  "After two short reads the third read() fails with EIO. Does your "
+	  "loop return what it has, or -1?",
+	  "pipe_read_all() returns fewer than len bytes only at EOF (pipe.h): "
+	  "a short count after an error tells the caller the writer is gone "
+	  "when it is not. An error is -1 with read()'s errno, even midway.",
+	  "`if (n == -1) { if (errno == EINTR) continue; return -1; } if (n == "
+	  "0) break; done += n;`: only EOF leads to `return done`." },
 
 	/* Step 2: parent and child */
 	{ "test_child_to_parent_empty",
@@ -76,6 +103,41 @@ const struct grade_hint grade_hints[] = {
 	  "read() or write() anywhere loses or repeats bytes.",
 	  "Child: `pipe_write_all(fds[1], msg, len)`. Parent: a loop of "
 	  "`pipe_read_all(fds[0], buf + got, cap - got)`." },
+	{ "test_child_to_parent_cleans_up_when_calls_fail",
+	  "pipe(), fork(), malloc() and each realloc() fail in turn. On each "
+	  "of those paths, what is still open, allocated or running when you "
+	  "return?",
+	  "Each failure gives -1 with that call's errno and leaves nothing "
+	  "behind. A failed fork() leaves both pipe ends open. A failed "
+	  "allocation in the parent leaves the read end, the buffer, and a "
+	  "child blocked on a full pipe until that read end is closed. close() "
+	  "and waitpid() may change errno: save it first. *out stays as it "
+	  "was.",
+	  "fork() failed: `saved = errno; close(fds[0]); close(fds[1]); errno "
+	  "= saved; return -1;`. malloc/realloc failed: `saved = errno; "
+	  "free(buf); close(fds[0]);` then `while (waitpid(pid, NULL, 0) == -1 "
+	  "&& errno == EINTR) ;` and `errno = saved; return -1;`." },
+	{ "test_child_to_parent_read_error",
+	  "The parent's second read() fails with EINVAL, then its first "
+	  "waitpid() is interrupted. Which errno reaches the caller, and is "
+	  "the child reaped?",
+	  "The child is still writing 300000 bytes: close the read end, so its "
+	  "write fails (EPIPE) and it ends, then reap it. A waitpid() that "
+	  "failed with EINTR reaped nothing: call it again. The errno to "
+	  "return is read()'s, saved before the cleanup: not EINTR, not EIO.",
+	  "When the read loop fails: `saved = errno; free(buf); close(fds[0]); "
+	  "while (waitpid(pid, &status, 0) == -1 && errno == EINTR) ; errno = "
+	  "saved; return -1;`" },
+	{ "test_child_to_parent_child_fails",
+	  "The child's write() failed, so the parent read 0 bytes, then EOF. "
+	  "How does the parent tell that from an empty message?",
+	  "EOF only says every write end is closed, not that everything was "
+	  "sent. The exit status says it: the child _exit()s with 1 when it "
+	  "could not send all len bytes, and the parent turns a non-zero "
+	  "status, or a death by signal, into -1 with EIO, freeing its buffer.",
+	  "Child: `_exit(pipe_write_all(fds[1], msg, len) == (ssize_t)len ? 0 "
+	  ": 1);`. Parent, after waitpid(): `if (!WIFEXITED(status) || "
+	  "WEXITSTATUS(status) != 0) { free(buf); errno = EIO; return -1; }`" },
 	{ "test_demo_send_matches_reference",
 	  "Run `build/labs/01-pipe/demo send 100000` and the reference demo: "
 	  "do they print the same?",
@@ -102,6 +164,36 @@ const struct grade_hint grade_hints[] = {
 	  "up to a power-of-two number of pages and returns the real size.",
 	  "`long got = fcntl(fd, F_SETPIPE_SZ, (int)bytes);` return got (or "
 	  "-1 with errno); check it with F_GETPIPE_SZ or your measure." },
+	{ "test_measure_capacity_reports_errors",
+	  "The pipe has no reader, so the very first write() fails with EPIPE. "
+	  "Does your fill loop take that for \"full\"?",
+	  "Only EAGAIN means the pipe is full. Any other error (EPIPE here, "
+	  "SIGPIPE being ignored) is an error: -1 with write()'s errno. The fd "
+	  "is non-blocking by then, so put its flags back first, keeping errno "
+	  "across that fcntl().",
+	  "After the loop: `if (errno != EAGAIN) { saved = errno; fcntl(fd, "
+	  "F_SETFL, flags); errno = saved; return -1; }` (inside the loop, "
+	  "`continue` on EINTR)." },
+	{ "test_measure_capacity_cleans_up_when_fcntl_fails",
+	  "Each of your fcntl() calls fails in turn with EINVAL. Do you check "
+	  "what each one returns?",
+	  "If F_GETFL fails you have no flags to set or restore. If setting "
+	  "O_NONBLOCK fails the fd still blocks, and the fill loop waits for "
+	  "ever on the full pipe. If the final restore fails the caller's fd "
+	  "stays non-blocking. Each is -1 with fcntl()'s errno.",
+	  "`flags = fcntl(fd, F_GETFL); if (flags == -1 || fcntl(fd, F_SETFL, "
+	  "flags | O_NONBLOCK) == -1) return -1;` and at the end `if "
+	  "(fcntl(fd, F_SETFL, flags) == -1) return -1; return total;`." },
+	{ "test_set_capacity_rejects_bad_sizes",
+	  "fcntl(F_SETPIPE_SZ) takes an int. What does your (int) cast make of "
+	  "2^32, or of 2^40 + 4096?",
+	  "(int)(1L << 32) is 0 and (int)((1L << 40) + 4096) is 4096: sizes "
+	  "the kernel accepts, and the pipe shrinks to one page. A negative "
+	  "size is never a capacity either. Check the long before converting "
+	  "it, and refuse with EINVAL without touching the pipe.",
+	  "First thing in pipe_set_capacity(): `if (bytes <= 0 || bytes > "
+	  "INT_MAX) { errno = EINVAL; return -1; }` (INT_MAX from <limits.h>), "
+	  "then `return fcntl(fd, F_SETPIPE_SZ, (int)bytes);`." },
 	{ "test_demo_capacity_matches_reference",
 	  "Does `demo capacity` print the same as the reference's?",
 	  "It measures a fresh pipe, resizes it and measures again: both "
@@ -136,6 +228,34 @@ const struct grade_hint grade_hints[] = {
 	  "After each `dup2(old, new)` in a child, `close(old)` (both pipe "
 	  "ends); in the parent, `close(fds[0]); close(fds[1]);` before "
 	  "waiting." },
+	{ "test_pipeline_signal_status",
+	  "The right command was killed by SIGTERM. What is WEXITSTATUS() of a "
+	  "status that did not come from exit()?",
+	  "WEXITSTATUS means something only when WIFEXITED is true. A process "
+	  "killed by a signal has WIFSIGNALED true and WTERMSIG its signal; a "
+	  "shell reports that as 128 + the signal number, 143 for SIGTERM.",
+	  "On the right child's status from waitpid(): `return "
+	  "WIFEXITED(status) ? WEXITSTATUS(status) : 128 + "
+	  "WTERMSIG(status);`" },
+	{ "test_pipeline_cleans_up_when_calls_fail",
+	  "The left command is `sleep 60`. When the second fork() fails, what "
+	  "happens if you wait for the first child?",
+	  "Each pipe() and fork() fails in turn. A failed pipe() leaves "
+	  "nothing to undo; a failed fork() leaves both pipe ends open. After "
+	  "the second fork() fails the left child runs on for 60 s: kill it "
+	  "and reap it, then return -1 with fork()'s errno, saved before the "
+	  "cleanup.",
+	  "`if (right_pid == -1) { saved = errno; close(fds[0]); "
+	  "close(fds[1]); kill(left_pid, SIGKILL); waitpid(left_pid, NULL, 0); "
+	  "errno = saved; return -1; }`" },
+	{ "test_pipeline_survives_interrupted_waitpid",
+	  "Each waitpid() call in turn fails with EINTR. What does your code "
+	  "do with that -1?",
+	  "An interrupted waitpid() reaped nothing and filled in no status: "
+	  "reading the status then reads garbage, and moving on leaves a child "
+	  "unreaped. EINTR means: call it again, for each child.",
+	  "`while (waitpid(left_pid, &left_status, 0) == -1 && errno == EINTR) "
+	  ";` and the same loop for right_pid, before reading right_status." },
 	{ "test_demo_pipeline_matches_reference",
 	  "Does `demo pipeline` behave like the reference's?",
 	  "The demo runs a pipeline through pipe_run_pipeline() and prints "
@@ -159,6 +279,31 @@ const struct grade_hint grade_hints[] = {
 	  "Before: `sigpending(&before)`. After EPIPE: if SIGPIPE was not in "
 	  "`before`, `sigtimedwait(&set, NULL, &(struct timespec){ 0 })`. "
 	  "Then restore the old mask." },
+	{ "test_nosigpipe_keeps_pending_signals",
+	  "The caller has SIGUSR1, and sometimes SIGPIPE, blocked and pending "
+	  "before your call. Which pending signals may your function take?",
+	  "Only the SIGPIPE your own write raised. A SIGPIPE pending before "
+	  "the call is the caller's: look with sigpending() before writing. "
+	  "sigtimedwait() takes any signal of its set, so the set holds "
+	  "SIGPIPE alone, emptied with sigemptyset() first. Restore the mask "
+	  "with SIG_SETMASK: never unblock what the caller blocked.",
+	  "`sigemptyset(&set); sigaddset(&set, SIGPIPE); "
+	  "sigprocmask(SIG_BLOCK, &set, &old); sigpending(&before);` then, "
+	  "after an EPIPE: `if (!sigismember(&before, SIGPIPE)) "
+	  "sigtimedwait(&set, NULL, &zero);` and last "
+	  "`sigprocmask(SIG_SETMASK, &old, NULL);`." },
+	{ "test_nosigpipe_survives_interrupted_sigtimedwait",
+	  "Your sigtimedwait() fails with EINTR. Was the SIGPIPE taken, and "
+	  "which errno does your caller see?",
+	  "An interrupted sigtimedwait() took nothing: SIGPIPE is still "
+	  "pending and reaches the caller's handler as soon as the old mask is "
+	  "back. Call it again until it returns SIGPIPE. Its EINTR also "
+	  "replaced write()'s EPIPE in errno: save errno right after the "
+	  "write, restore it last.",
+	  "`saved = errno;` right after pipe_write_all(); `while "
+	  "(sigtimedwait(&set, NULL, &zero) == -1 && errno == EINTR) ;` with "
+	  "`zero = { 0, 0 }`; then `sigprocmask(SIG_SETMASK, &old, NULL); "
+	  "errno = saved; return n;`" },
 	{ "test_nosigpipe_writes_with_reader",
 	  "With a reader present, does your function behave like "
 	  "pipe_write_all()?",

@@ -77,6 +77,18 @@ const struct grade_hint grade_hints[] = {
 	  "read() waits for data instead of returning 0.",
 	  "Return the write end in `fds[1]` and leave it open; close it in "
 	  "fifo_open_pair() only on its error path." },
+	{ "test_open_pair_cleans_up_when_calls_fail",
+	  "Each open() and each fcntl() of fifo_open_pair() fails in turn. "
+	  "When the second call fails, what is still open?",
+	  "On failure nothing stays open (fifo.h). If the write end's open() "
+	  "fails, the read end is open; if F_GETFL or F_SETFL fails, both are. "
+	  "Close them and return -1 with the errno of the call that failed, "
+	  "which close() must not replace.",
+	  "`wfd = open(path, O_WRONLY | O_CLOEXEC); if (wfd == -1) goto fail; "
+	  "flags = fcntl(rfd, F_GETFL); if (flags == -1 || fcntl(rfd, F_SETFL, "
+	  "flags & ~O_NONBLOCK) == -1) goto fail;` with `fail: "
+	  "ipc_close_quietly(wfd); ipc_close_quietly(rfd); return -1;` (it "
+	  "skips -1 and keeps errno)." },
 	{ "test_request_sends_one_whole_request",
 	  "How many write() calls does your client make to the server FIFO, "
 	  "and how many bytes in all?",
@@ -132,6 +144,20 @@ const struct grade_hint grade_hints[] = {
 	  "One static helper `exchange(server_path, dir, kind, &reply)` for "
 	  "both; fifo_seq_shutdown() passes FIFO_REQ_SHUTDOWN and does "
 	  "`return (long)reply.number;`." },
+	{ "test_request_cleans_up_when_calls_fail",
+	  "Each mkfifo(), open(), fcntl(), write() and read() of your client "
+	  "fails in turn. After each, what is left in the directory, and which "
+	  "errno comes back?",
+	  "Until the reply FIFO is made there is nothing to undo, and a name "
+	  "you did not create is not yours to unlink. After that, every "
+	  "failure closes the descriptors that are open, unlinks the reply "
+	  "FIFO and returns -1 with the failed call's errno, saved before "
+	  "close() and unlink() can change it.",
+	  "`if (fifo_create(req.reply_path, 0600) == -1) return -1;` then "
+	  "`goto fail` on every later error (close server_fd right after the "
+	  "write); `fail: saved = errno; ipc_close_quietly(fds[0]); "
+	  "ipc_close_quietly(fds[1]); unlink(req.reply_path); errno = saved; "
+	  "return -1;` with fds starting at -1." },
 	{ "test_server_is_open_when_ready",
 	  "When you write the ready byte, is the FIFO created and open for "
 	  "reading?",
@@ -188,6 +214,51 @@ const struct grade_hint grade_hints[] = {
 	  "In the stop path, `unlink(path)` first and `close(fds[1])`, "
 	  "`close(fds[0])` after the refusals; after each reply's write, "
 	  "`close(reply_fd)`." },
+	{ "test_server_refuses_an_unknown_request",
+	  "A request of kind 77 arrives. Does your server answer it, and does "
+	  "it count it?",
+	  "Its client waits in read() for a reply like any other: without one "
+	  "it waits for ever. Only FIFO_REQ_NUMBER gets a number; any other "
+	  "kind but FIFO_REQ_SHUTDOWN gets status EINVAL, uses up no number "
+	  "and does not stop the server.",
+	  "In the loop, after the FIFO_REQ_SHUTDOWN branch: `else if (req.kind "
+	  "!= FIFO_REQ_NUMBER)` reply `{ .status = EINVAL, .number = -1 }` and "
+	  "go on; only the FIFO_REQ_NUMBER branch does `served++`." },
+	{ "test_server_cleans_up_when_it_cannot_start",
+	  "mkfifo(), open(), fcntl() and the ready byte's write() each fail in "
+	  "turn. What has your server made or opened by then, and what does it "
+	  "remove?",
+	  "Before it is ready the server gives up with -1 and the failed "
+	  "call's errno. A failed fifo_open_pair() leaves only the FIFO: "
+	  "unlink it if fifo_create() returned 1, never one that was there "
+	  "before. A failed ready write comes after both: stop as usual, "
+	  "unlink and close both ends.",
+	  "`created = fifo_create(path, 0600); if (created == -1) return -1; "
+	  "if (fifo_open_pair(path, fds) == -1) { saved = errno; if (created "
+	  "== 1) unlink(path); errno = saved; return -1; }`; if the ready "
+	  "write() fails, the same with both ends closed." },
+	{ "test_server_reports_a_read_error",
+	  "The server's second read() fails with EINVAL. Does it stop, and "
+	  "does that errno survive the stop?",
+	  "A read error other than EINTR ends the serving: stop as on a "
+	  "shutdown (unlink, close your write end, refuse what is queued). "
+	  "Refusing the queued request fails here with ENXIO, its client being "
+	  "gone, which overwrites errno: save read()'s errno before stopping "
+	  "and return -1 with it.",
+	  "`if (ipc_read_all(fds[0], &req, sizeof(req)) == -1) { failed = "
+	  "true; break; }`; after the loop `saved = errno;`, the stop code, "
+	  "then `if (failed) { errno = saved; return -1; }`." },
+	{ "test_server_ignores_a_truncated_request",
+	  "Draining after a shutdown, your server reads a request one byte "
+	  "short, then EOF. Is that a request?",
+	  "ipc_read_all() returns fewer bytes than asked only at EOF: a writer "
+	  "sent part of a request and left. Its reply path may look whole, but "
+	  "a request is the whole struct or nothing. Stop draining there, "
+	  "answer nothing; after a shutdown it is no failure: return the "
+	  "count.",
+	  "`while (ipc_read_all(fds[0], &req, sizeof(req)) == "
+	  "(ssize_t)sizeof(req))` refuse with ESHUTDOWN; any other result ends "
+	  "the loop; then `close(fds[0]); return served;` (0 here)." },
 	{ "test_seq_many_concurrent_clients",
 	  "24 clients write at the same instant. What keeps their requests "
 	  "from mixing, and their reply FIFOs from colliding?",

@@ -92,6 +92,17 @@ const struct grade_hint grade_hints[] = {
 	  "queue's msg_qbytes to 8 so that one message fills it.",
 	  "Pass flags through: `msgsnd(id, rec, len, flags)`, not 0 and not "
 	  "a constant of your own." },
+	{ "test_send_receive_free_their_buffers",
+	  "Your send and your receive each malloc() a record. Is it freed on "
+	  "every way out, the failed calls included?",
+	  "The test sends and receives 1000 bytes 100 times, then makes 100 "
+	  "receives fail with E2BIG and 100 sends fail on a removed queue, and "
+	  "compares the heap before and after: each record lost is a KiB. Free "
+	  "it whether msgsnd() or msgrcv() worked or not, keeping their errno.",
+	  "`n = msgrcv(id, rec, cap, type, flags); if (n == -1) { saved = "
+	  "errno; free(rec); errno = saved; return -1; }` and `free(rec)` "
+	  "after the copy; in msgq_send(): `rc = msgsnd(...); saved = errno; "
+	  "free(rec); errno = saved; return rc;`" },
 	{ "test_receive_type_zero_first",
 	  "Do you pass the caller's type to msgrcv() as it came, and copy the "
 	  "received mtype to *type_out?",
@@ -204,6 +215,26 @@ const struct grade_hint grade_hints[] = {
 	  "mistake: refuse it before receiving anything.",
 	  "First thing in msgq_dispatch(): `if (max_type < 1) { errno = "
 	  "EINVAL; return -1; }`." },
+	{ "test_dispatch_retries_interrupted_receive",
+	  "Your first receive fails with EINTR. Does your loop stop there, as "
+	  "it does at ENOMSG?",
+	  "EINTR means a signal came before any message was taken: the queue "
+	  "is as it was. It is neither \"drained\" (ENOMSG) nor an error: "
+	  "receive again. Both messages must still be handled, type 1 then "
+	  "type 2.",
+	  "Right after each msgq_receive(): `if (n == -1) { if (errno == "
+	  "ENOMSG) return handled; if (errno == EINTR) continue; return -1; "
+	  "}`" },
+	{ "test_dispatch_reports_receive_errors",
+	  "The second receive fails with EIDRM: the queue is gone. Does your "
+	  "loop return the count so far, or -1?",
+	  "Only ENOMSG ends the dispatch normally. Any other error (EIDRM, "
+	  "EINVAL, E2BIG, ...) means messages could not be taken: return -1 "
+	  "with msgrcv's errno, after the one message already handled. Taking "
+	  "every -1 for \"drained\" hides it.",
+	  "`if (n == -1) { if (errno == ENOMSG) return handled; if (errno == "
+	  "EINTR) continue; return -1; }`, never `if (n == -1) return "
+	  "handled;` or a `break` on any error." },
 	{ "test_demo_dispatch_matches_reference",
 	  "Does `demo dispatch 3 3:c1 1:a1 5:e1 2:b1 1:a2 3:c2` print the same "
 	  "as the reference?",
@@ -233,6 +264,24 @@ const struct grade_hint grade_hints[] = {
 	  "(!WIFEXITED(status)) { errno = ECHILD; return -1; } if "
 	  "(WEXITSTATUS(status) != 0) { errno = WEXITSTATUS(status); return "
 	  "-1; }`." },
+	{ "test_send_from_child_reports_a_killed_child",
+	  "The child is killed (SIGKILL) inside msgsnd(). What does "
+	  "WEXITSTATUS(status) mean for a child that never called _exit()?",
+	  "A child killed by a signal has no exit status: WIFEXITED is false, "
+	  "and WEXITSTATUS reads bits that mean nothing (0 here, which looks "
+	  "like success). Check WIFEXITED first: a child that did not exit "
+	  "reported nothing, so fail with ECHILD.",
+	  "After `waitpid(pid, &status, 0)`: `if (!WIFEXITED(status)) { errno "
+	  "= ECHILD; return -1; }`, before you look at "
+	  "`WEXITSTATUS(status)`." },
+	{ "test_send_from_child_reports_wait_errors",
+	  "waitpid() fails with ECHILD. What is in your status variable then?",
+	  "A failed waitpid() sets no status: the variable holds whatever the "
+	  "stack held (zeros here, which read as \"exited with 0\"). Check "
+	  "what waitpid() returns; only EINTR is worth another call, any other "
+	  "failure is -1 with its errno.",
+	  "`while (waitpid(pid, &status, 0) == -1) if (errno != EINTR) return "
+	  "-1;` and only then WIFEXITED() and WEXITSTATUS()." },
 	{ "test_child_to_parent_round_trip",
 	  "Once your parent has read the message, is the queue still in the "
 	  "kernel?",
@@ -258,6 +307,15 @@ const struct grade_hint grade_hints[] = {
 	  "else; the cleanup is only for a queue you created.",
 	  "At the top: `id = msgq_create(key); if (id == -1) return -1;`, "
 	  "before the fork and before any msgq_remove()." },
+	{ "test_child_to_parent_reports_a_failed_remove",
+	  "The message came back, but msgctl(IPC_RMID) failed with EPERM. What "
+	  "does your function return?",
+	  "A queue you could not remove stays in the kernel after you return: "
+	  "every call would leave one more. That is a failure to report, -1 "
+	  "with msgctl's errno, although the receive worked. If the send or "
+	  "the receive failed, their errno comes first.",
+	  "At the one exit: `saved = errno; if (msgq_remove(id) == -1 && n != "
+	  "-1) return -1; errno = saved; return n;`" },
 	{ "test_demo_child_matches_reference",
 	  "Does `demo child \"the writer is gone, its message is not\"` print "
 	  "the same as the reference?",
@@ -343,6 +401,36 @@ const struct grade_hint grade_hints[] = {
 	  "queue open keep it until they close it. A name already gone fails "
 	  "with ENOENT: return that.",
 	  "In msgq_posix_remove(): `return mq_unlink(name);`." },
+	{ "test_posix_limits_closes_when_getattr_fails",
+	  "mq_getattr() fails with EBADF. Is the descriptor you opened closed "
+	  "on that path?",
+	  "An mqd_t is a file descriptor on Linux, and the grader counts them: "
+	  "a failure path that skips mq_close() leaks one. Close it, and "
+	  "return -1 with mq_getattr's errno, kept across mq_close().",
+	  "`if (mq_getattr(q, &attr) == -1) { saved = errno; mq_close(q); "
+	  "errno = saved; return -1; }`" },
+	{ "test_posix_by_priority_frees_its_buffer",
+	  "Your receive buffer is mq_msgsize bytes, 8000 here. Is it freed "
+	  "when the handler fails too?",
+	  "The test calls your function 40 times with a handler that accepts, "
+	  "40 times with one that fails at the first message, and compares the "
+	  "heap before and after: 8000 bytes per buffer lost. Free it however "
+	  "the receive loop ended, keeping errno.",
+	  "After the receive loop, on every path: `saved = errno; free(buf); "
+	  "errno = saved;` then mq_close() and mq_unlink()." },
+	{ "test_posix_by_priority_cleans_up_when_calls_fail",
+	  "mq_open(), each mq_send(), each mq_receive(), mq_unlink() and "
+	  "malloc() fail in turn. Does your function stop at the first failure "
+	  "and undo what it did?",
+	  "A failed mq_open() leaves nothing to undo. After it, a failure "
+	  "closes the queue, unlinks it, frees the buffer and returns -1 with "
+	  "the failed call's errno. A failed send means fewer messages: "
+	  "receiving n would wait for ever. A failed mq_unlink() is an error "
+	  "too: the name outlives you.",
+	  "Each loop stops at its first -1 (`rc = -1; break;`), receive only "
+	  "`if (rc == 0)`; then `saved = errno; mq_close(q); if "
+	  "(mq_unlink(name) == -1 && rc == 0) return -1; errno = saved; return "
+	  "rc == 0 ? (long)n : -1;`" },
 	{ "test_demo_posix_matches_reference",
 	  "Do `demo posix 1:low 5:high 3:mid 5:high2 0:zero` and `demo "
 	  "limits` print the same as the reference's?",

@@ -111,6 +111,44 @@ const struct grade_hint grade_hints[] = {
 	  "`while (semop(semid, &op, 1) == -1) if (errno != EINTR) return "
 	  "-1;`. Timed: deadline from `clock_gettime(CLOCK_MONOTONIC, &now)`, "
 	  "a fresh timespec of what is left before each semtimedop()." },
+	{ "test_p_timed_rejects_negative_timeout",
+	  "What does your sema_p_timed() do with a timeout of -1 ms?",
+	  "timeout_ms is how long to wait at most: -1 is not \"for ever\", "
+	  "that is sema_p(). Refuse it with EINVAL before any semop, so the "
+	  "unit stays where it is (the value stays 1 here).",
+	  "First thing in sema_p_timed(): `if (timeout_ms < 0) { errno = "
+	  "EINVAL; return -1; }`." },
+	{ "test_p_timed_gives_up_in_time",
+	  "With 999 ms, how long does your timed P really wait? Print the "
+	  "timespecs you build.",
+	  "999 ms is 0 s and 999000000 ns. A deadline of now + 999 ms has "
+	  "tv_nsec past 10^9 unless you carry into tv_sec; a timespec like "
+	  "that is invalid (semtimedop() fails with EINVAL) and the time left "
+	  "computed from it goes wrong. tv_nsec stays within 0 to 999999999.",
+	  "`t.tv_sec += ms / 1000; t.tv_nsec += (ms % 1000) * 1000000L; if "
+	  "(t.tv_nsec >= 1000000000) { t.tv_sec++; t.tv_nsec -= 1000000000; "
+	  "}`; and for semtimedop(): `{ left / 1000, (left % 1000) * 1000000L "
+	  "}`." },
+	{ "test_create_cleans_up_when_calls_fail",
+	  "semget(), calloc(), semctl() and semop() each fail in turn while "
+	  "you create a set. Once semget() has made it, who removes it?",
+	  "The set your semget(IPC_CREAT | IPC_EXCL) made is yours. If its "
+	  "initialisation fails (the values array, SETALL, the gate's semop), "
+	  "a half-made set with a closed gate stays in the kernel and others "
+	  "wait at it. Remove it, then return -1 with the failed call's errno, "
+	  "saved across semctl(IPC_RMID).",
+	  "`if (initialise(semid, nsems, value) == -1) { saved = errno; "
+	  "semctl(semid, 0, IPC_RMID); errno = saved; return -1; }`, where "
+	  "initialise() frees its array and returns -1 at its first failure." },
+	{ "test_create_frees_its_buffer",
+	  "SETALL needs an array of nsems + 1 values. When is yours freed?",
+	  "semctl(SETALL) copies the values into the kernel: the array is of "
+	  "no use right after. The test creates 10 sets of up to 8000 "
+	  "semaphores and compares the heap: 16 KB lost per set shows. Free it "
+	  "after SETALL, whether SETALL worked or not.",
+	  "`values = calloc(nsems + 1, sizeof(*values));` fill it, then `rc = "
+	  "semctl(semid, 0, SETALL, arg); free(values); if (rc == -1) return "
+	  "-1;`" },
 	{ "test_demo_timed_matches_reference",
 	  "Does `build/labs/04-semaphore/demo timed 20` print the same as the "
 	  "reference demo?",
@@ -149,6 +187,36 @@ const struct grade_hint grade_hints[] = {
 	  "workers that exited with status 0.",
 	  "`rc = critical(arg, i, round); sema_v(semid, num); if (rc != 0) "
 	  "_exit(1);`" },
+	{ "test_run_workers_rejects_bad_arguments",
+	  "What does your sema_run_workers() do with 0 workers, -1 rounds, or "
+	  "no critical function?",
+	  "None of them can run: 0 workers would return 0 as if all were done, "
+	  "and a NULL critical() crashes every worker. sema.h asks for -1 with "
+	  "EINVAL, before anything is allocated or forked.",
+	  "First thing: `if (nworkers < 1 || rounds < 0 || critical == NULL) { "
+	  "errno = EINVAL; return -1; }`." },
+	{ "test_run_workers_stops_when_fork_fails",
+	  "The second fork() fails with EAGAIN, then the first waitpid() with "
+	  "EINTR. What becomes of the worker already running?",
+	  "Stop forking at the first failure, but the worker already started "
+	  "still runs: wait for it (a waitpid() that failed with EINTR reaped "
+	  "nothing, call it again), then return -1 with fork()'s errno, saved "
+	  "before the waiting.",
+	  "`pid = fork(); if (pid == -1) { fork_errno = errno; break; }`; "
+	  "after the loop, `waitpid()` each of the `started` pids, retrying "
+	  "EINTR; then `if (fork_errno != 0) { errno = fork_errno; return -1; "
+	  "}`." },
+	{ "test_run_workers_frees_its_buffer",
+	  "For 8000 workers you allocate room for 8000 pids. Is it freed when "
+	  "the very first fork() fails?",
+	  "The test asks 10 times for 8000 workers with fork() failing at "
+	  "once, and compares the heap before and after: 32 KB of pids lost "
+	  "per call. Free the array on every way out, once the waiting is "
+	  "done.",
+	  "Once the `started` workers are reaped: `free(pids);` then `if "
+	  "(fork_errno != 0) { errno = fork_errno; return -1; } return "
+	  "finished;`, and a free(pids) before every other return after the "
+	  "allocation." },
 	{ "test_demo_count_matches_reference",
 	  "Does `demo count 3 1000` print the same as the reference's?",
 	  "The demo runs 3 workers of 1000 rounds on a lock of 1 through your "
@@ -190,6 +258,25 @@ const struct grade_hint grade_hints[] = {
 	  "3 here), not an error.",
 	  "`n = sema_run_workers(...); saved = errno; sema_remove(semid); "
 	  "errno = saved; return n;`" },
+	{ "test_limited_rejects_bad_limit",
+	  "With a limit of 0, which value does your semaphore start with, and "
+	  "who can ever get in?",
+	  "A semaphore of 0 lets nobody through: every worker blocks in P and "
+	  "the parent waits for them for ever. A limit below 1 is the caller's "
+	  "mistake: refuse it with EINVAL before creating any set.",
+	  "First thing in sema_run_limited(): `if (limit < 1) { errno = "
+	  "EINVAL; return -1; }`." },
+	{ "test_limited_cleans_up_when_semctl_fails",
+	  "Each semctl() of your run fails in turn with EPERM, the final "
+	  "IPC_RMID too. What do you return when the workers finished but the "
+	  "set stayed?",
+	  "A failed SETALL makes sema_create() remove its set and fail with "
+	  "EPERM: pass that on. A failed IPC_RMID at the end leaves the set in "
+	  "the kernel: that is an error to report, -1 with semctl's errno, "
+	  "even though every worker ran.",
+	  "`finished = sema_run_workers(semid, 0, nworkers, 1, critical, arg); "
+	  "saved = errno; if (sema_remove(semid) == -1 && finished != -1) "
+	  "return -1; errno = saved; return finished;`" },
 	{ "test_demo_limit_matches_reference",
 	  "Does `demo limit 5 3` print the same as the reference's?",
 	  "The demo runs 5 workers with a limit of 3 through your "
@@ -264,6 +351,39 @@ const struct grade_hint grade_hints[] = {
 	  "`sem = sem_open(name, O_CREAT | O_EXCL, 0600, 1); if (sem == "
 	  "SEM_FAILED) return -1;` before any fork, and no sem_unlink() on "
 	  "that path." },
+	{ "test_named_rejects_bad_arguments",
+	  "With 0 workers, or no critical function, does your sema_named_run() "
+	  "create the semaphore anyway?",
+	  "Nothing can run: refuse with EINVAL, and do it before sem_open(), "
+	  "so no name is made in /dev/shm for a call that fails.",
+	  "First thing in sema_named_run(): `if (nworkers < 1 || rounds < 0 || "
+	  "critical == NULL) { errno = EINVAL; return -1; }`." },
+	{ "test_named_retries_interrupted_sem_wait",
+	  "In every worker the first sem_wait() fails with EINTR. What does "
+	  "your worker do then?",
+	  "EINTR means a signal cut the wait short: the lock was not taken. "
+	  "Going into the region then breaks mutual exclusion; ending the "
+	  "worker makes it count as failed. Call sem_wait() again until it "
+	  "returns 0; only another error ends the worker.",
+	  "In the worker, before each critical(): `while (sem_wait(sem) == -1) "
+	  "if (errno != EINTR) _exit(2);`, and `sem_post(sem);` after it." },
+	{ "test_named_closes_the_semaphore",
+	  "After sema_named_run() returns, is the semaphore still mapped in "
+	  "your process?",
+	  "sem_open() maps the semaphore into the process; sem_unlink() "
+	  "removes only its name. The mapping stays until sem_close(). The "
+	  "workers' copies go when they exit; the parent's must be closed.",
+	  "After waiting for the workers, on every path: `sem_close(sem);` "
+	  "then `sem_unlink(name);`." },
+	{ "test_named_reports_a_failed_unlink",
+	  "sem_unlink() fails with EACCES after the worker finished. What does "
+	  "your function return?",
+	  "The name stays in /dev/shm after you return: every call would leave "
+	  "one more. That is an error to report, -1 with sem_unlink's errno, "
+	  "although the worker finished. If running the workers failed, that "
+	  "errno comes first.",
+	  "`saved = errno; sem_close(sem); if (sem_unlink(name) == -1 && "
+	  "finished != -1) return -1; errno = saved; return finished;`" },
 	{ "test_demo_named_matches_reference",
 	  "Does `demo named 3 1000` print the same as the reference's?",
 	  "The demo runs 3 workers x 1000 increments through sema_named_run() "

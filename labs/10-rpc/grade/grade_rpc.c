@@ -208,7 +208,11 @@ __wrap_recvmsg(int fd, struct msghdr *msg, int flags)
 	struct iovec iov[16];
 	struct msghdr m;
 	ssize_t n;
-	int how = inject_msg(msg);
+	int how;
+
+	if (grade_fail_check("recvmsg")) /* the engine's failure injection */
+		return -1;
+	how = inject_msg(msg);
 
 	if (how <= 0)
 		return how == -1 ? -1 : __real_recvmsg(fd, msg, flags);
@@ -227,8 +231,11 @@ __wrap_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	struct iovec iov[16];
 	struct msghdr m;
-	int how = inject_msg(msg);
+	int how;
 
+	if (grade_fail_check("sendmsg")) /* the engine's failure injection */
+		return -1;
+	how = inject_msg(msg);
 	if (how <= 0)
 		return how == -1 ? -1 : __real_sendmsg(fd, msg, flags);
 	m = *msg;

@@ -1,0 +1,1479 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file bench.c
+ * @brief Lab 11 reference solution: the harness and every channel.
+ */
+#include "bench.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <mqueue.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------- step 1: the harness */
+
+uint64_t
+bench_now_ns(void)
+{
+	struct timespec ts;
+
+	/* CLOCK_MONOTONIC: never set by anyone, so never jumps. */
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	/* 64 bits: 2^32 ns is only 4.3 s since boot. */
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int
+bench_measure(bench_op_fn op, void *arg, unsigned warmup, unsigned iters,
+	      uint64_t *samples)
+{
+	uint64_t before;
+
+	if (op == NULL || samples == NULL || iters == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (unsigned i = 0; i < warmup; i++) /* caches, page faults... */
+		if (op(arg) == -1)
+			return -1;
+	/* One clock read per call: the end of one is the start of the next. */
+	before = bench_now_ns();
+	for (unsigned i = 0; i < iters; i++) {
+		uint64_t after;
+
+		if (op(arg) == -1)
+			return -1;
+		after = bench_now_ns();
+		samples[i] = after - before;
+		before = after;
+	}
+	return 0;
+}
+
+/** qsort() order for uint64_t. */
+static int
+compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/** The nearest-rank @p p-th percentile of @p n sorted samples. */
+static uint64_t
+percentile(const uint64_t *sorted, size_t n, unsigned p)
+{
+	size_t rank = (n * p + 99) / 100; /* ceil(p * n / 100), 1-based */
+
+	return sorted[rank == 0 ? 0 : rank - 1];
+}
+
+int
+bench_stats_compute(uint64_t *samples, size_t n, struct bench_stats *stats)
+{
+	double sum = 0;
+
+	if (samples == NULL || stats == NULL || n == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Every sample counts: the slow ones are the point of a p99. */
+	qsort(samples, n, sizeof(*samples), compare_u64);
+	for (size_t i = 0; i < n; i++)
+		sum += (double)samples[i];
+	stats->n = n;
+	stats->min_ns = samples[0];
+	stats->p50_ns = percentile(samples, n, 50);
+	stats->p90_ns = percentile(samples, n, 90);
+	stats->p99_ns = percentile(samples, n, 99);
+	stats->max_ns = samples[n - 1];
+	stats->mean_ns = sum / (double)n;
+	return 0;
+}
+
+/** The pattern's step from one 8-byte word to the next (odd). */
+#define PATTERN_STEP 0x9e3779b97f4a7c15u
+
+/** The first word of message @p seq (splitmix64: seeds far apart). */
+static uint64_t
+pattern_start(uint64_t seq)
+{
+	uint64_t z = seq + PATTERN_STEP;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+void
+bench_fill(void *buf, size_t len, uint64_t seq)
+{
+	unsigned char *p = buf;
+	uint64_t word = pattern_start(seq);
+	size_t i = 0;
+
+	/* Word i is start + i * STEP: it depends on the message and on the
+	 * offset, and the loop is as fast as memset(). */
+	for (; i + 8 <= len; i += 8) {
+		memcpy(p + i, &word, 8);
+		word += PATTERN_STEP;
+	}
+	memcpy(p + i, &word, len - i); /* the tail: the next word's bytes */
+}
+
+int
+bench_check(const void *buf, size_t len, uint64_t seq)
+{
+	const unsigned char *p = buf;
+	uint64_t word = pattern_start(seq), diff = 0, tail = 0;
+	size_t i = 0;
+
+	/* Every byte, without a branch per word: the differences are ORed
+	 * together and looked at once, at the end. */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t got;
+
+		memcpy(&got, p + i, 8);
+		diff |= got ^ word;
+		word += PATTERN_STEP;
+	}
+	memcpy(&tail, p + i, len - i);
+	if (len - i > 0) {
+		uint64_t want = 0;
+
+		memcpy(&want, &word, len - i);
+		diff |= tail ^ want;
+	}
+	if (diff != 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+bench_choose_cpus(enum bench_pin pin, int cpus[2])
+{
+	cpu_set_t allowed;
+	int first = -1, second = -1;
+
+	if (cpus == NULL || (unsigned)pin > BENCH_PIN_SHARE) {
+		errno = EINVAL;
+		return -1;
+	}
+	cpus[0] = cpus[1] = -1;
+	if (pin == BENCH_PIN_NONE)
+		return 0;
+	/* The CPUs we may use: a container, taskset or the grader may have
+	 * given us fewer than the machine has, and not always CPU 0. */
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == -1)
+		return -1;
+	for (int cpu = 0; cpu < CPU_SETSIZE && second == -1; cpu++) {
+		if (!CPU_ISSET(cpu, &allowed))
+			continue;
+		if (first == -1)
+			first = cpu;
+		else
+			second = cpu;
+	}
+	if (first == -1) { /* cannot happen: we are running somewhere */
+		errno = EINVAL;
+		return -1;
+	}
+	cpus[0] = first;
+	cpus[1] = pin == BENCH_PIN_SPLIT && second != -1 ? second : first;
+	return 0;
+}
+
+/* ------------------------------------------ steps 2 to 6: the channels */
+
+/*
+ * Directions: 0 is parent to child, 1 is child to parent. End e sends in
+ * direction e and receives in direction 1 - e.
+ */
+
+/** Most bytes a shared-memory slot holds: a piece of a message. */
+#define SHM_SLOT_MAX ((size_t)64 * 1024)
+/** Slots in each direction's ring. */
+#define SHM_SLOTS 16
+/** Pauses a spinning waiter makes before it yields the CPU. */
+#define SPIN_BEFORE_YIELD 4096
+/** Largest piece of a Unix datagram message (the send buffer is ~208 KiB). */
+#define DGRAM_PIECE_MAX ((size_t)64 * 1024)
+
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define cpu_relax() __asm__ __volatile__("yield")
+#else
+#define cpu_relax() ((void)0)
+#endif
+
+/** One direction of a shared-memory channel: a ring of slots. */
+struct shm_ring {
+	sem_t free_slots; /**< BENCH_SHM_SEM: slots the sender may fill */
+	sem_t used_slots; /**< BENCH_SHM_SEM: slots the receiver may read */
+	/** BENCH_SHM_SPIN: pieces taken by the receiver so far */
+	_Alignas(64) atomic_uint_fast64_t head;
+	/** BENCH_SHM_SPIN: pieces published by the sender so far */
+	_Alignas(64) atomic_uint_fast64_t tail;
+};
+
+/** A channel: what each mechanism needs, the rest unused. */
+struct bench_chan {
+	enum bench_mech mech; /**< which one */
+	pid_t creator;	      /**< the process that made it (and removes) */
+	int end;	      /**< 0 or 1 once attached; -1 before */
+	pid_t peer;	      /**< the other process */
+	size_t max_size;      /**< largest message */
+	size_t piece;	      /**< largest piece sent at once */
+	int fd[4];	      /**< pipes, socketpair, sockets: see create */
+	int rfd;	      /**< this end reads here (fd mechanisms) */
+	int wfd;	      /**< this end writes here (fd mechanisms) */
+	char path[2][sizeof(((struct sockaddr_un *)0)->sun_path)];
+	/**< FIFOs and socket files still to unlink ("" when none) */
+	struct sockaddr_in tcp;	  /**< BENCH_TCP: where the listener is */
+	int msqid;		  /**< BENCH_SYSV_MQ: the queue */
+	mqd_t mq[2];		  /**< BENCH_POSIX_MQ: a queue per direction */
+	unsigned char *scratch;	  /**< message queues: one piece, with room
+				     for a System V message's type */
+	struct shm_ring *ring[2]; /**< shared memory: a ring per direction */
+	unsigned char *slots[2];  /**< ... and its slots */
+	void *region;		  /**< the whole shared mapping */
+	size_t region_len;	  /**< its length */
+	uint64_t sent;		  /**< BENCH_SHM_SEM: pieces this end sent */
+	uint64_t got;		  /**< BENCH_SHM_SEM: pieces it received */
+	sigset_t old_mask;	  /**< BENCH_SIGNAL: the caller's mask */
+};
+
+/** A new name for this process's channels: unique per process and call. */
+static unsigned
+next_channel_number(void)
+{
+	static unsigned count;
+
+	return ++count;
+}
+
+/** "dir/bench-PID-N-what" into @p out; ENAMETOOLONG if it does not fit. */
+static int
+channel_path(char *out, size_t out_len, const char *dir, unsigned n,
+	     const char *what)
+{
+	int len;
+
+	if (dir == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	len = snprintf(out, out_len, "%s/bench-%ld-%u-%s", dir, (long)getpid(),
+		       n, what);
+	if (len < 0 || (size_t)len >= out_len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/** Close @p fd if it is open, and mark it closed; keeps errno. */
+static void
+close_fd(int *fd)
+{
+	int saved = errno;
+
+	if (*fd != -1)
+		close(*fd);
+	*fd = -1;
+	errno = saved;
+}
+
+/** Unlink the files of @p ch not unlinked yet; keeps errno. */
+static void
+unlink_paths(struct bench_chan *ch)
+{
+	int saved = errno;
+
+	for (int i = 0; i < 2; i++) {
+		if (ch->path[i][0] != '\0')
+			unlink(ch->path[i]);
+		ch->path[i][0] = '\0';
+	}
+	errno = saved;
+}
+
+/** A pipe's capacity raised towards @p size (a speed-up only: the
+ *  system may refuse, and the channel works anyway). */
+static void
+grow_pipe(int fd, size_t size)
+{
+	if (size > 64 * 1024)
+		fcntl(fd, F_SETPIPE_SZ,
+		      size < BENCH_MAX_SIZE ? (int)size : (int)BENCH_MAX_SIZE);
+}
+
+/* --------------------------- step 2: pipes, FIFOs and a socketpair */
+
+/** BENCH_PIPE: fd[0..1] parent to child, fd[2..3] child to parent. */
+static int
+pipe_create(struct bench_chan *ch)
+{
+	if (pipe2(ch->fd, O_CLOEXEC) == -1)
+		return -1;
+	if (pipe2(ch->fd + 2, O_CLOEXEC) == -1)
+		return -1; /* bench_chan_close() closes the first one */
+	grow_pipe(ch->fd[1], ch->max_size);
+	grow_pipe(ch->fd[3], ch->max_size);
+	return 0;
+}
+
+/** BENCH_PIPE: keep our two ends, close the other two. */
+static int
+pipe_attach(struct bench_chan *ch)
+{
+	int r = ch->end == 0 ? 2 : 0, w = ch->end == 0 ? 1 : 3;
+
+	ch->rfd = ch->fd[r];
+	ch->wfd = ch->fd[w];
+	ch->fd[r] = ch->fd[w] = -1; /* ours now: rfd and wfd */
+	for (int i = 0; i < 4; i++)
+		close_fd(&ch->fd[i]); /* or EOF never comes */
+	return 0;
+}
+
+/** BENCH_FIFO: two FIFOs in the caller's directory. */
+static int
+fifo_create(struct bench_chan *ch, const char *dir)
+{
+	unsigned n = next_channel_number();
+
+	for (int d = 0; d < 2; d++) {
+		if (channel_path(ch->path[d], sizeof(ch->path[d]), dir, n,
+				 d == 0 ? "down" : "up") == -1)
+			return -1;
+		if (mkfifo(ch->path[d], 0600) == -1) {
+			ch->path[d][0] = '\0'; /* not ours to unlink */
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/** open() that retries EINTR. */
+static int
+open_retry(const char *path, int flags)
+{
+	int fd;
+
+	do
+		fd = open(path, flags | O_CLOEXEC);
+	while (fd == -1 && errno == EINTR);
+	return fd;
+}
+
+/** BENCH_FIFO: open both, in the same order at both ends (an open for
+ *  reading waits for a writer and the other way round). */
+static int
+fifo_attach(struct bench_chan *ch)
+{
+	int down = ch->end == 0 ? O_WRONLY : O_RDONLY;
+	int up = ch->end == 0 ? O_RDONLY : O_WRONLY;
+	int fd;
+
+	fd = open_retry(ch->path[0], down);
+	if (fd == -1)
+		return -1;
+	*(ch->end == 0 ? &ch->wfd : &ch->rfd) = fd;
+	fd = open_retry(ch->path[1], up);
+	if (fd == -1)
+		return -1;
+	*(ch->end == 0 ? &ch->rfd : &ch->wfd) = fd;
+	grow_pipe(ch->wfd, ch->max_size);
+	if (ch->end == 0)
+		unlink_paths(ch); /* both ends are open: the names can go */
+	return 0;
+}
+
+/** BENCH_SOCKETPAIR: one pair, full duplex. */
+static int
+socketpair_create(struct bench_chan *ch)
+{
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch->fd);
+}
+
+/** BENCH_SOCKETPAIR: keep our socket, close the other one. */
+static int
+socketpair_attach(struct bench_chan *ch)
+{
+	ch->rfd = ch->wfd = ch->fd[ch->end];
+	ch->fd[ch->end] = -1;
+	close_fd(&ch->fd[1 - ch->end]);
+	return 0;
+}
+
+/** Write all of @p buf: short writes and EINTR resumed. MSG_NOSIGNAL on
+ *  sockets: a peer that left is an error (EPIPE), not a death. */
+static int
+fd_send(struct bench_chan *ch, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	bool sock = ch->mech != BENCH_PIPE && ch->mech != BENCH_FIFO;
+
+	while (len > 0) {
+		ssize_t n = sock ? send(ch->wfd, p, len, MSG_NOSIGNAL)
+				 : write(ch->wfd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		p += n; /* a short write: the rest goes next */
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/** Read exactly @p len bytes: a stream returns what has arrived, so a
+ *  short read is normal; only EOF before the end is an error. */
+static int
+fd_recv(struct bench_chan *ch, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(ch->rfd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0) {
+			errno = EPIPE; /* the other end closed mid-message */
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* ------------------------------------------ step 3: message queues */
+
+/** BENCH_SYSV_MQ: one private queue; a piece is at most msgmax bytes. */
+static int
+sysv_mq_create(struct bench_chan *ch)
+{
+	struct msginfo info;
+	size_t limit = 8192; /* Linux's default msgmax */
+
+	/* IPC_INFO tells the system's limits (Linux): msgmax for one
+	 * message, msgmnb for a whole queue. */
+	if (msgctl(0, IPC_INFO, (struct msqid_ds *)&info) != -1 &&
+	    info.msgmax > 0)
+		limit = (size_t)info.msgmax < (size_t)info.msgmnb
+				? (size_t)info.msgmax
+				: (size_t)info.msgmnb;
+	ch->piece = ch->max_size < limit ? ch->max_size : limit;
+	ch->scratch = malloc(sizeof(long) + ch->piece);
+	if (ch->scratch == NULL)
+		return -1;
+	ch->msqid = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	return ch->msqid == -1 ? -1 : 0;
+}
+
+/** BENCH_SYSV_MQ: send in pieces of at most msgmax, typed by direction. */
+static int
+sysv_mq_send(struct bench_chan *ch, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	long type = ch->end + 1; /* 1: to the child, 2: to the parent */
+
+	for (size_t off = 0; off < len; off += ch->piece) {
+		size_t n = len - off < ch->piece ? len - off : ch->piece;
+
+		memcpy(ch->scratch, &type, sizeof(type));
+		memcpy(ch->scratch + sizeof(long), p + off, n);
+		while (msgsnd(ch->msqid, ch->scratch, n, 0) == -1)
+			if (errno != EINTR)
+				return -1;
+	}
+	return 0;
+}
+
+/** BENCH_SYSV_MQ: receive the pieces of our type, checking their size. */
+static int
+sysv_mq_recv(struct bench_chan *ch, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	long type = 2 - ch->end; /* what the other end sends */
+
+	for (size_t off = 0; off < len; off += ch->piece) {
+		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		ssize_t got;
+
+		while ((got = msgrcv(ch->msqid, ch->scratch, ch->piece, type,
+				     0)) == -1)
+			if (errno != EINTR)
+				return -1;
+		if ((size_t)got != n) {
+			errno = EPROTO;
+			return -1;
+		}
+		memcpy(p + off, ch->scratch + sizeof(long), n);
+	}
+	return 0;
+}
+
+/** A number from a /proc file, or @p fallback. */
+static long
+proc_number(const char *path, long fallback)
+{
+	char text[32];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return fallback;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return fallback;
+	text[n] = '\0';
+	return strtol(text, NULL, 10) > 0 ? strtol(text, NULL, 10) : fallback;
+}
+
+/** BENCH_POSIX_MQ: two queues; names unlinked as soon as they are open
+ *  (the descriptors cross fork()), so none can be left behind. */
+static int
+posix_mq_create(struct bench_chan *ch)
+{
+	struct mq_attr attr = { 0 };
+	long msgsize = proc_number("/proc/sys/fs/mqueue/msgsize_max", 8192);
+	long maxmsg = proc_number("/proc/sys/fs/mqueue/msg_max", 10);
+	unsigned n = next_channel_number();
+	char name[64];
+
+	attr.mq_msgsize = msgsize < 8192 ? msgsize : 8192;
+	attr.mq_maxmsg = maxmsg < 10 ? maxmsg : 10;
+	if ((size_t)attr.mq_msgsize > ch->max_size)
+		attr.mq_msgsize = (long)ch->max_size;
+	ch->piece = (size_t)attr.mq_msgsize;
+	ch->scratch = malloc(ch->piece);
+	if (ch->scratch == NULL)
+		return -1;
+	for (int d = 0; d < 2; d++) {
+		snprintf(name, sizeof(name), "/bench-%ld-%u-%d", (long)getpid(),
+			 n, d);
+		ch->mq[d] = mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+				    0600, &attr);
+		if (ch->mq[d] == (mqd_t)-1)
+			return -1;
+		mq_unlink(name);
+	}
+	return 0;
+}
+
+/** BENCH_POSIX_MQ: send in pieces of at most mq_msgsize. */
+static int
+posix_mq_send(struct bench_chan *ch, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	for (size_t off = 0; off < len; off += ch->piece) {
+		size_t n = len - off < ch->piece ? len - off : ch->piece;
+
+		while (mq_send(ch->mq[ch->end], p + off, n, 0) == -1)
+			if (errno != EINTR)
+				return -1;
+	}
+	return 0;
+}
+
+/** BENCH_POSIX_MQ: receive the pieces; mq_receive() wants a buffer of
+ *  mq_msgsize bytes, so the last, shorter piece goes through scratch. */
+static int
+posix_mq_recv(struct bench_chan *ch, void *buf, size_t len)
+{
+	char *p = buf;
+
+	for (size_t off = 0; off < len; off += ch->piece) {
+		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		char *to = n == ch->piece ? p + off : (char *)ch->scratch;
+		ssize_t got;
+
+		while ((got = mq_receive(ch->mq[1 - ch->end], to, ch->piece,
+					 NULL)) == -1)
+			if (errno != EINTR)
+				return -1;
+		if ((size_t)got != n) {
+			errno = EPROTO;
+			return -1;
+		}
+		if (to != p + off)
+			memcpy(p + off, to, n);
+	}
+	return 0;
+}
+
+/* ------------------------------------------- step 4: shared memory */
+
+/** Bytes of the ring headers, rounded to a cache line. */
+static size_t
+shm_header_len(void)
+{
+	return (2 * sizeof(struct shm_ring) + 63) / 64 * 64;
+}
+
+/** BENCH_SHM_*: one shared anonymous mapping (it crosses fork(), and has
+ *  no name to leave behind) holding a ring per direction. */
+static int
+shm_create(struct bench_chan *ch)
+{
+	size_t slot = ch->max_size < SHM_SLOT_MAX ? ch->max_size : SHM_SLOT_MAX;
+
+	slot = (slot + 63) / 64 * 64; /* each slot starts a cache line */
+	ch->piece = slot;
+	ch->region_len = shm_header_len() + 2 * SHM_SLOTS * slot;
+	ch->region = mmap(NULL, ch->region_len, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ch->region == MAP_FAILED) {
+		ch->region = NULL;
+		return -1;
+	}
+	for (int d = 0; d < 2; d++) {
+		ch->ring[d] = (struct shm_ring *)ch->region + d;
+		ch->slots[d] = (unsigned char *)ch->region + shm_header_len() +
+			       (size_t)d * SHM_SLOTS * slot;
+		atomic_init(&ch->ring[d]->head, 0);
+		atomic_init(&ch->ring[d]->tail, 0);
+		if (ch->mech == BENCH_SHM_SEM &&
+		    (sem_init(&ch->ring[d]->free_slots, 1, SHM_SLOTS) == -1 ||
+		     sem_init(&ch->ring[d]->used_slots, 1, 0) == -1))
+			return -1; /* pshared = 1: between processes */
+	}
+	return 0;
+}
+
+/** sem_wait() that retries EINTR. */
+static int
+sem_wait_retry(sem_t *sem)
+{
+	while (sem_wait(sem) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/** Wait, spinning: pause (a hint to the CPU), and after a while give the
+ *  CPU away, for when the other process needs this very CPU to run. */
+static void
+spin_wait(unsigned *spins)
+{
+	if (++*spins < SPIN_BEFORE_YIELD) {
+		cpu_relax();
+	} else {
+		sched_yield();
+		*spins = 0;
+	}
+}
+
+/** BENCH_SHM_*: copy the pieces into free slots, then publish each. */
+static int
+shm_send(struct bench_chan *ch, const void *buf, size_t len)
+{
+	struct shm_ring *ring = ch->ring[ch->end];
+	const unsigned char *p = buf;
+
+	for (size_t off = 0; off < len; off += ch->piece) {
+		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		uint64_t seq;
+
+		if (ch->mech == BENCH_SHM_SEM) {
+			if (sem_wait_retry(&ring->free_slots) == -1)
+				return -1;
+			seq = ch->sent++;
+		} else {
+			unsigned spins = 0;
+
+			/* Only we move tail; the receiver moves head. */
+			seq = atomic_load_explicit(&ring->tail,
+						   memory_order_relaxed);
+			while (seq - atomic_load_explicit(
+					     &ring->head,
+					     memory_order_acquire) >=
+			       SHM_SLOTS)
+				spin_wait(&spins);
+		}
+		memcpy(ch->slots[ch->end] + (seq % SHM_SLOTS) * ch->piece,
+		       p + off, n);
+		/* Publish after the copy: release (and sem_post()) make the
+		 * bytes visible before the new count. */
+		if (ch->mech == BENCH_SHM_SEM) {
+			if (sem_post(&ring->used_slots) == -1)
+				return -1;
+		} else {
+			atomic_store_explicit(&ring->tail, seq + 1,
+					      memory_order_release);
+		}
+	}
+	return 0;
+}
+
+/** BENCH_SHM_*: wait for each piece, copy it out, then free its slot. */
+static int
+shm_recv(struct bench_chan *ch, void *buf, size_t len)
+{
+	int d = 1 - ch->end;
+	struct shm_ring *ring = ch->ring[d];
+	unsigned char *p = buf;
+
+	for (size_t off = 0; off < len; off += ch->piece) {
+		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		uint64_t seq;
+
+		if (ch->mech == BENCH_SHM_SEM) {
+			if (sem_wait_retry(&ring->used_slots) == -1)
+				return -1;
+			seq = ch->got++;
+		} else {
+			unsigned spins = 0;
+
+			seq = atomic_load_explicit(&ring->head,
+						   memory_order_relaxed);
+			while (atomic_load_explicit(&ring->tail,
+						    memory_order_acquire) ==
+			       seq)
+				spin_wait(&spins);
+		}
+		memcpy(p + off, ch->slots[d] + (seq % SHM_SLOTS) * ch->piece,
+		       n);
+		if (ch->mech == BENCH_SHM_SEM) {
+			if (sem_post(&ring->free_slots) == -1)
+				return -1;
+		} else {
+			atomic_store_explicit(&ring->head, seq + 1,
+					      memory_order_release);
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------- step 5: sockets */
+
+/** A struct sockaddr_un for @p path. */
+static struct sockaddr_un
+unix_address(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+	memcpy(addr.sun_path, path, strlen(path) + 1); /* fits: see create */
+	return addr;
+}
+
+/** BENCH_UNIX_STREAM: a listening socket, bound to a file in the dir. */
+static int
+unix_stream_create(struct bench_chan *ch, const char *dir)
+{
+	struct sockaddr_un addr;
+
+	if (channel_path(ch->path[0], sizeof(ch->path[0]), dir,
+			 next_channel_number(), "sock") == -1)
+		return -1;
+	addr = unix_address(ch->path[0]);
+	ch->fd[0] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (ch->fd[0] == -1)
+		return -1;
+	if (bind(ch->fd[0], (struct sockaddr *)&addr, sizeof(addr)) == -1) {
+		ch->path[0][0] = '\0'; /* not ours to unlink */
+		return -1;
+	}
+	return listen(ch->fd[0], 1); /* the child's connect() waits here */
+}
+
+/** TCP_NODELAY: send small messages at once (no Nagle delay). */
+static int
+no_delay(int fd)
+{
+	int one = 1;
+
+	return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/** BENCH_TCP: a listener on 127.0.0.1, on a port the kernel picks. */
+static int
+tcp_create(struct bench_chan *ch)
+{
+	socklen_t len = sizeof(ch->tcp);
+
+	ch->tcp.sin_family = AF_INET;
+	ch->tcp.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ch->tcp.sin_port = 0; /* ephemeral: never a fixed port */
+	ch->fd[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (ch->fd[0] == -1)
+		return -1;
+	if (bind(ch->fd[0], (struct sockaddr *)&ch->tcp, sizeof(ch->tcp)) == -1)
+		return -1;
+	if (getsockname(ch->fd[0], (struct sockaddr *)&ch->tcp, &len) == -1)
+		return -1;
+	return listen(ch->fd[0], 1);
+}
+
+/** BENCH_UNIX_STREAM and BENCH_TCP: the parent accepts, the child
+ *  connects (the listener exists since before fork(): no race). */
+static int
+stream_socket_attach(struct bench_chan *ch)
+{
+	int fd;
+
+	if (ch->end == 0) {
+		do
+			fd = accept4(ch->fd[0], NULL, NULL, SOCK_CLOEXEC);
+		while (fd == -1 && errno == EINTR);
+		if (fd == -1)
+			return -1;
+		close_fd(&ch->fd[0]);
+		unlink_paths(ch); /* connected: the name can go */
+	} else {
+		struct sockaddr_un addr;
+		const struct sockaddr *to = (struct sockaddr *)&ch->tcp;
+		socklen_t to_len = sizeof(ch->tcp);
+
+		close_fd(&ch->fd[0]); /* the parent's listener */
+		fd = socket(ch->mech == BENCH_TCP ? AF_INET : AF_UNIX,
+			    SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd == -1)
+			return -1;
+		if (ch->mech == BENCH_UNIX_STREAM) {
+			addr = unix_address(ch->path[0]);
+			to = (struct sockaddr *)&addr;
+			to_len = sizeof(addr);
+		}
+		if (connect(fd, to, to_len) == -1) {
+			close_fd(&fd);
+			return -1;
+		}
+	}
+	ch->rfd = ch->wfd = fd;
+	return ch->mech == BENCH_TCP ? no_delay(fd) : 0;
+}
+
+/** BENCH_UNIX_DGRAM: two sockets bound in the dir and connected to each
+ *  other; the names go at once (a connected socket needs none). */
+static int
+unix_dgram_create(struct bench_chan *ch, const char *dir)
+{
+	struct sockaddr_un addr[2];
+	unsigned n = next_channel_number();
+
+	ch->piece =
+		ch->max_size < DGRAM_PIECE_MAX ? ch->max_size : DGRAM_PIECE_MAX;
+	for (int d = 0; d < 2; d++) {
+		if (channel_path(ch->path[d], sizeof(ch->path[d]), dir, n,
+				 d == 0 ? "dgram0" : "dgram1") == -1)
+			return -1;
+		addr[d] = unix_address(ch->path[d]);
+		ch->fd[d] = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (ch->fd[d] == -1)
+			return -1;
+		if (bind(ch->fd[d], (struct sockaddr *)&addr[d],
+			 sizeof(addr[d])) == -1) {
+			ch->path[d][0] = '\0';
+			return -1;
+		}
+	}
+	for (int d = 0; d < 2; d++)
+		if (connect(ch->fd[d], (struct sockaddr *)&addr[1 - d],
+			    sizeof(addr[1 - d])) == -1)
+			return -1;
+	unlink_paths(ch);
+	return 0;
+}
+
+/** BENCH_UNIX_DGRAM: one datagram per piece (a datagram is sent whole or
+ *  not at all: above the send buffer it fails with EMSGSIZE). */
+static int
+dgram_send(struct bench_chan *ch, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	for (size_t off = 0; off < len; off += ch->piece) {
+		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		ssize_t sent;
+
+		while ((sent = send(ch->wfd, p + off, n, MSG_NOSIGNAL)) == -1)
+			if (errno != EINTR)
+				return -1;
+		if ((size_t)sent != n) {
+			errno = EPROTO;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/** BENCH_UNIX_DGRAM: one datagram per piece; MSG_TRUNC tells its real
+ *  length, so a datagram of the wrong size is seen, never cut silently. */
+static int
+dgram_recv(struct bench_chan *ch, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	for (size_t off = 0; off < len; off += ch->piece) {
+		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		ssize_t got;
+
+		while ((got = recv(ch->rfd, p + off, n, MSG_TRUNC)) == -1)
+			if (errno != EINTR)
+				return -1;
+		if ((size_t)got != n) {
+			errno = EPROTO;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/** BENCH_UNIX_DGRAM: keep our socket. */
+static int
+dgram_attach(struct bench_chan *ch)
+{
+	return socketpair_attach(ch);
+}
+
+/* ------------------------------------------------- step 6: signals */
+
+/** BENCH_SIGNAL: block SIGUSR1 before fork(), so that neither process
+ *  can receive it before it waits for it (the mask crosses fork()). */
+static int
+signal_create(struct bench_chan *ch)
+{
+	sigset_t usr1;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	return sigprocmask(SIG_BLOCK, &usr1, &ch->old_mask);
+}
+
+/** BENCH_SIGNAL: the message travels in the signal's value. */
+static int
+signal_send(struct bench_chan *ch, const void *buf, size_t len)
+{
+	union sigval value = { .sival_int = 0 };
+
+	memcpy(&value.sival_int, buf, len);
+	return sigqueue(ch->peer, SIGUSR1, value);
+}
+
+/** BENCH_SIGNAL: take the peer's SIGUSR1 synchronously, no handler. */
+static int
+signal_recv(struct bench_chan *ch, void *buf, size_t len)
+{
+	sigset_t usr1;
+	siginfo_t info;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	for (;;) {
+		if (sigwaitinfo(&usr1, &info) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (info.si_pid == ch->peer && info.si_code == SI_QUEUE)
+			break; /* not somebody else's SIGUSR1 */
+	}
+	memcpy(buf, &info.si_value.sival_int, len);
+	return 0;
+}
+
+/** BENCH_SIGNAL, at close: drop an unanswered SIGUSR1 of ours, then give
+ *  the caller its mask back. */
+static int
+signal_close(struct bench_chan *ch)
+{
+	if (!sigismember(&ch->old_mask, SIGUSR1)) {
+		sigset_t usr1;
+		struct timespec now = { 0, 0 };
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		while (sigtimedwait(&usr1, NULL, &now) > 0)
+			;
+	}
+	return sigprocmask(SIG_SETMASK, &ch->old_mask, NULL);
+}
+
+/* ------------------------------------------------ the public channel */
+
+/** The largest message @p mech carries. */
+static size_t
+mech_max_size(enum bench_mech mech)
+{
+	return mech == BENCH_SIGNAL ? BENCH_SIGNAL_MAX_SIZE : BENCH_MAX_SIZE;
+}
+
+struct bench_chan *
+bench_chan_create(enum bench_mech mech, size_t max_size, const char *dir)
+{
+	struct bench_chan *ch;
+	int rc, saved;
+
+	if ((unsigned)mech >= BENCH_N_MECHS || max_size == 0 ||
+	    max_size > mech_max_size(mech)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	ch = calloc(1, sizeof(*ch));
+	if (ch == NULL)
+		return NULL;
+	ch->mech = mech;
+	ch->creator = getpid();
+	ch->end = -1;
+	ch->max_size = max_size;
+	ch->piece = max_size;
+	ch->rfd = ch->wfd = ch->msqid = -1;
+	ch->mq[0] = ch->mq[1] = (mqd_t)-1;
+	for (int i = 0; i < 4; i++)
+		ch->fd[i] = -1;
+	switch (mech) {
+	case BENCH_PIPE:
+		rc = pipe_create(ch);
+		break;
+	case BENCH_FIFO:
+		rc = fifo_create(ch, dir);
+		break;
+	case BENCH_SOCKETPAIR:
+		rc = socketpair_create(ch);
+		break;
+	case BENCH_SYSV_MQ:
+		rc = sysv_mq_create(ch);
+		break;
+	case BENCH_POSIX_MQ:
+		rc = posix_mq_create(ch);
+		break;
+	case BENCH_SHM_SEM:
+	case BENCH_SHM_SPIN:
+		rc = shm_create(ch);
+		break;
+	case BENCH_UNIX_STREAM:
+		rc = unix_stream_create(ch, dir);
+		break;
+	case BENCH_UNIX_DGRAM:
+		rc = unix_dgram_create(ch, dir);
+		break;
+	case BENCH_TCP:
+		rc = tcp_create(ch);
+		break;
+	default:
+		rc = signal_create(ch);
+		break;
+	}
+	if (rc == -1) {
+		saved = errno;
+		bench_chan_close(ch); /* whatever was made before it failed */
+		errno = saved;
+		return NULL;
+	}
+	return ch;
+}
+
+int
+bench_chan_attach(struct bench_chan *ch, int end, pid_t peer)
+{
+	if (ch == NULL || (end != 0 && end != 1) || ch->end != -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	ch->end = end;
+	ch->peer = peer;
+	switch (ch->mech) {
+	case BENCH_PIPE:
+		return pipe_attach(ch);
+	case BENCH_FIFO:
+		return fifo_attach(ch);
+	case BENCH_SOCKETPAIR:
+		return socketpair_attach(ch);
+	case BENCH_UNIX_STREAM:
+	case BENCH_TCP:
+		return stream_socket_attach(ch);
+	case BENCH_UNIX_DGRAM:
+		return dgram_attach(ch);
+	default: /* queues, shared memory, signals: nothing per end */
+		return 0;
+	}
+}
+
+/** EINVAL unless @p ch is attached and @p len fits it. */
+static int
+check_message(const struct bench_chan *ch, const void *buf, size_t len)
+{
+	if (ch == NULL || buf == NULL || ch->end == -1 || len == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (len > ch->max_size) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return 0;
+}
+
+int
+bench_chan_send(struct bench_chan *ch, const void *buf, size_t len)
+{
+	if (check_message(ch, buf, len) == -1)
+		return -1;
+	switch (ch->mech) {
+	case BENCH_SYSV_MQ:
+		return sysv_mq_send(ch, buf, len);
+	case BENCH_POSIX_MQ:
+		return posix_mq_send(ch, buf, len);
+	case BENCH_SHM_SEM:
+	case BENCH_SHM_SPIN:
+		return shm_send(ch, buf, len);
+	case BENCH_UNIX_DGRAM:
+		return dgram_send(ch, buf, len);
+	case BENCH_SIGNAL:
+		return signal_send(ch, buf, len);
+	default: /* pipes, FIFOs and stream sockets: a byte stream */
+		return fd_send(ch, buf, len);
+	}
+}
+
+int
+bench_chan_recv(struct bench_chan *ch, void *buf, size_t len)
+{
+	if (check_message(ch, buf, len) == -1)
+		return -1;
+	switch (ch->mech) {
+	case BENCH_SYSV_MQ:
+		return sysv_mq_recv(ch, buf, len);
+	case BENCH_POSIX_MQ:
+		return posix_mq_recv(ch, buf, len);
+	case BENCH_SHM_SEM:
+	case BENCH_SHM_SPIN:
+		return shm_recv(ch, buf, len);
+	case BENCH_UNIX_DGRAM:
+		return dgram_recv(ch, buf, len);
+	case BENCH_SIGNAL:
+		return signal_recv(ch, buf, len);
+	default:
+		return fd_recv(ch, buf, len);
+	}
+}
+
+int
+bench_chan_close(struct bench_chan *ch)
+{
+	bool creator;
+	int err = 0;
+
+	if (ch == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	creator = ch->creator == getpid();
+	for (int i = 0; i < 4; i++)
+		close_fd(&ch->fd[i]);
+	if (ch->rfd == ch->wfd)
+		ch->wfd = -1; /* one socket for both ways */
+	close_fd(&ch->rfd);
+	close_fd(&ch->wfd);
+	for (int d = 0; d < 2; d++)
+		if (ch->mq[d] != (mqd_t)-1)
+			mq_close(ch->mq[d]);
+	if (creator) { /* only the creator removes */
+		unlink_paths(ch);
+		if (ch->msqid != -1 && msgctl(ch->msqid, IPC_RMID, NULL) == -1)
+			err = errno;
+		if (ch->mech == BENCH_SHM_SEM && ch->region != NULL) {
+			for (int d = 0; d < 2; d++) {
+				sem_destroy(&ch->ring[d]->free_slots);
+				sem_destroy(&ch->ring[d]->used_slots);
+			}
+		}
+		if (ch->mech == BENCH_SIGNAL && signal_close(ch) == -1 &&
+		    err == 0)
+			err = errno;
+	}
+	if (ch->region != NULL)
+		munmap(ch->region, ch->region_len);
+	free(ch->scratch);
+	free(ch);
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------ the two benchmarks */
+
+int
+bench_echo(struct bench_chan *ch, const struct bench_config *cfg)
+{
+	unsigned char *buf = malloc(cfg->size); /* once, not per message */
+	int rc = 0;
+
+	if (buf == NULL)
+		return -1;
+	for (unsigned i = 0; i < cfg->warmup + cfg->iters && rc == 0; i++)
+		if ((rc = bench_chan_recv(ch, buf, cfg->size)) == 0)
+			rc = bench_chan_send(ch, buf, cfg->size);
+	free(buf);
+	return rc;
+}
+
+int
+bench_stream_send(struct bench_chan *ch, const struct bench_config *cfg)
+{
+	unsigned char *buf = malloc(cfg->size);
+	int rc = 0;
+
+	if (buf == NULL)
+		return -1;
+	for (unsigned i = 0; i < cfg->warmup + cfg->iters && rc == 0; i++) {
+		bench_fill(buf, cfg->size, i);
+		rc = bench_chan_send(ch, buf, cfg->size);
+	}
+	free(buf);
+	return rc;
+}
+
+/** What one iteration of the parent works on. */
+struct iteration {
+	struct bench_chan *ch; /**< the parent's end */
+	unsigned char *out;    /**< the message sent (ping-pong) */
+	unsigned char *in;     /**< the message received */
+	size_t size;	       /**< its length */
+	uint64_t seq;	       /**< the next message's number */
+};
+
+/** One round trip: send message seq, take the reply, check every byte. */
+static int
+round_trip(void *arg)
+{
+	struct iteration *it = arg;
+
+	bench_fill(it->out, it->size, it->seq);
+	if (bench_chan_send(it->ch, it->out, it->size) == -1 ||
+	    bench_chan_recv(it->ch, it->in, it->size) == -1)
+		return -1;
+	return bench_check(it->in, it->size, it->seq++);
+}
+
+/** One message of the stream: receive it, check every byte. */
+static int
+receive_one(void *arg)
+{
+	struct iteration *it = arg;
+
+	if (bench_chan_recv(it->ch, it->in, it->size) == -1)
+		return -1;
+	return bench_check(it->in, it->size, it->seq++);
+}
+
+/** Run this process on @p cpu alone (-1: leave it where it is). */
+static int
+pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/** The child: attach, pin, run the peer, and leave with _exit(). */
+static _Noreturn void
+run_child(struct bench_chan *ch, const struct bench_config *cfg, int cpu,
+	  bool stream)
+{
+	int (*peer)(struct bench_chan *, const struct bench_config *) =
+		cfg->peer != NULL ? cfg->peer
+		: stream	  ? bench_stream_send
+				  : bench_echo;
+	int rc = -1;
+
+	if (pin_to(cpu) == 0 && bench_chan_attach(ch, 1, getppid()) == 0)
+		rc = peer(ch, cfg);
+	bench_chan_close(ch);
+	_exit(rc == 0 ? 0 : 1); /* never back into the caller's code */
+}
+
+/** waitpid() that retries EINTR; 0 if the child exited with status 0. */
+static int
+reap(pid_t child)
+{
+	int status;
+
+	while (waitpid(child, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/** EINVAL unless @p cfg describes something measurable. */
+static int
+check_config(const struct bench_config *cfg, const struct bench_result *res,
+	     bool stream)
+{
+	if (cfg == NULL || res == NULL ||
+	    (unsigned)cfg->mech >= BENCH_N_MECHS || cfg->size == 0 ||
+	    cfg->size > mech_max_size(cfg->mech) || cfg->iters == 0 ||
+	    (stream && cfg->mech == BENCH_SIGNAL)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/** The parent's part: attach, measure, and the result. */
+static int
+measure_parent(struct bench_chan *ch, pid_t child,
+	       const struct bench_config *cfg, uint64_t *samples,
+	       struct iteration *it, bool stream)
+{
+	if (bench_chan_attach(ch, 0, child) == -1)
+		return -1;
+	it->ch = ch;
+	return bench_measure(stream ? receive_one : round_trip, it, cfg->warmup,
+			     cfg->iters, samples);
+}
+
+/** Block SIGPIPE, saving the mask: a peer that died makes our writes
+ *  fail with EPIPE instead of killing the caller. */
+static int
+block_sigpipe(sigset_t *old, bool *was_pending)
+{
+	sigset_t pipe_set, pending;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (sigpending(&pending) == -1)
+		return -1;
+	*was_pending = sigismember(&pending, SIGPIPE);
+	return sigprocmask(SIG_BLOCK, &pipe_set, old);
+}
+
+/** Take back a SIGPIPE our writes raised, then restore the mask. */
+static void
+restore_sigpipe(const sigset_t *old, bool was_pending)
+{
+	sigset_t pipe_set;
+	struct timespec now = { 0, 0 };
+	int saved = errno;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (!was_pending)
+		while (sigtimedwait(&pipe_set, NULL, &now) > 0)
+			;
+	sigprocmask(SIG_SETMASK, old, NULL);
+	errno = saved;
+}
+
+/** Both benchmarks: fork the peer, measure in the parent, clean up. */
+static int
+run(const struct bench_config *cfg, struct bench_result *res, bool stream)
+{
+	struct iteration it = { .size = cfg != NULL ? cfg->size : 0 };
+	uint64_t *samples = NULL;
+	struct bench_chan *ch = NULL;
+	cpu_set_t caller;
+	sigset_t mask;
+	bool pipe_pending;
+	int cpus[2], rc = -1, saved;
+	pid_t child;
+
+	if (check_config(cfg, res, stream) == -1 ||
+	    bench_choose_cpus(cfg->pin, cpus) == -1 ||
+	    sched_getaffinity(0, sizeof(caller), &caller) == -1 ||
+	    block_sigpipe(&mask, &pipe_pending) == -1)
+		return -1;
+	/* Everything allocated before the clock starts, nothing after. */
+	samples = malloc(cfg->iters * sizeof(*samples));
+	it.out = malloc(cfg->size);
+	it.in = malloc(cfg->size);
+	if (samples == NULL || it.out == NULL || it.in == NULL)
+		goto out;
+	ch = bench_chan_create(cfg->mech, cfg->size, cfg->dir);
+	if (ch == NULL)
+		goto out;
+	child = fork();
+	if (child == -1)
+		goto out;
+	if (child == 0)
+		run_child(ch, cfg, cpus[1], stream);
+	rc = pin_to(cpus[0]);
+	if (rc == 0)
+		rc = measure_parent(ch, child, cfg, samples, &it, stream);
+	saved = errno;
+	if (rc == -1) /* the peer may wait for ever: stop it */
+		kill(child, SIGKILL);
+	if (reap(child) == -1 && rc == 0) {
+		rc = -1; /* we are fine, the child is not */
+		saved = errno;
+	}
+	errno = saved;
+out:
+	saved = errno;
+	if (ch != NULL && bench_chan_close(ch) == -1 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	/* The caller gets its CPUs back: pinning is ours, not its. */
+	sched_setaffinity(0, sizeof(caller), &caller);
+	restore_sigpipe(&mask, pipe_pending);
+	if (rc == 0) {
+		bench_stats_compute(samples, cfg->iters, &res->lat);
+		res->elapsed_ns = 0;
+		for (unsigned i = 0; i < cfg->iters; i++)
+			res->elapsed_ns += samples[i];
+		res->mb_per_s = (double)cfg->size * cfg->iters *
+				(stream ? 1 : 2) * 1e3 /
+				(double)(res->elapsed_ns ? res->elapsed_ns : 1);
+		res->cpus[0] = cpus[0];
+		res->cpus[1] = cpus[1];
+	}
+	free(samples);
+	free(it.out);
+	free(it.in);
+	errno = saved;
+	return rc;
+}
+
+int
+bench_pingpong(const struct bench_config *cfg, struct bench_result *res)
+{
+	return run(cfg, res, false);
+}
+
+int
+bench_stream(const struct bench_config *cfg, struct bench_result *res)
+{
+	return run(cfg, res, true);
+}
