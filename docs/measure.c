@@ -900,6 +900,22 @@ measure(const struct mech *m, int rounds)
 	fflush(stdout);
 }
 
+/* The load average: other work on the machine skews every figure. */
+static void
+print_load(const char *when)
+{
+	char buf[64] = "?";
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f != NULL) {
+		if (fgets(buf, sizeof(buf), f) == NULL)
+			snprintf(buf, sizeof(buf), "?");
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("load average %s: %s\n", when, buf);
+}
+
 static double
 memcpy_rate(void)
 {
@@ -954,6 +970,7 @@ main(int argc, char **argv)
 	printf("Linux %s, %s, %d CPUs (parent on one, child on %s)\n",
 	       u.release, model, CPU_COUNT(&allowed),
 	       CPU_COUNT(&allowed) > 1 ? "another" : "the same");
+	print_load("before the run (1, 5, 15 min)");
 	printf("ping-pong: %d round trips of %d B after %d of warm-up; "
 	       "stream: %d KiB chunks, median of %d runs\n\n",
 	       rounds, SMALL, rounds / 10, CHUNK / 1024, RUNS);
@@ -965,5 +982,6 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++)
 		measure(&mechs[i], rounds);
 	printf("\nmemcpy of 64 KiB in one process: %.0f MB/s\n", memcpy_rate());
+	print_load("after the run (1, 5, 15 min)");
 	return 0;
 }
