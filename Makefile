@@ -1,14 +1,17 @@
 # SPDX-License-Identifier: MIT
 # IPC Lab: the front door. See README.md.
 #
-#   make grade [LAB=01] [STEP=2] [TEST=name] [IMPL=solutions] [FORMAT=tap|junit|json] [OUT=file]
+#   make grade [LAB=01] [STEP=2] [TEST=name] [IMPL=solutions] [FORMAT=f] [OUT=file]
+#              FORMAT: tap, junit, json, gradescope or classroom; exit status:
+#              0 every test passed, 2 (make's) otherwise: README.md
 #   make test          the suite's own tests (alias: make check)
 #   make mutants LAB=01 [MUTANTS_FLAGS=--limit 20]   mutation testing of a grader
 #   make docs          the Doxygen site in build/docs/html
 #   make demo LAB=01   build a lab's demo program
 #   make doctor        the machine limits a student may hit
 #   make dist          the student handout (no solutions) as a tarball
-#   make roster SUBMISSIONS=dir [OUT=prefix]   grade a class into a CSV/JSON roster
+#   make roster SUBMISSIONS=dir [OUT=prefix] [JOBS=n]   grade a class into a CSV/JSON roster
+#   make gradescope [LAB=01] [HIDDEN="test_a test_b"]   Gradescope's autograder.zip
 #   make               your progress and this help (also: make help)
 #   make progress      which steps of which labs pass, and what is next
 #   make watch [LAB=01] [STEP=2]   grade again at every save
@@ -28,6 +31,8 @@ lab_matches = $(filter $(1) $(1)-% %-$(1) 0$(1)-%,$(LABS))
 UNKNOWN_LABS := $(strip $(foreach w,$(LAB),$(if $(call lab_matches,$(w)),,$(w))))
 SELECTED := $(if $(LAB),$(if $(UNKNOWN_LABS),,$(sort $(foreach w,$(LAB),$(call lab_matches,$(w))))),$(LABS))
 NO_LAB   = echo 'make $@: no lab is called '$(call shquote,$(or $(firstword $(UNKNOWN_LABS)),$(LAB)))' (LAB='$(call shquote,$(LAB))'); say LAB=1, LAB=01, LAB=pipe or LAB=01-pipe, or a list: LAB="01 02". The labs: $(LABS)' >&2; exit 2
+empty :=
+space := $(empty) $(empty)
 # The driver gets the project's absolute path (--keep, the directory tests
 # must still see) from the shell, quoted: it may hold blanks.
 GRADE_FLAGS := --keep="$$(pwd)" \
@@ -36,10 +41,11 @@ GRADE_FLAGS := --keep="$$(pwd)" \
 	$(if $(STEP),--step=$(call shquote,$(STEP))) \
 	$(if $(TEST),--test=$(call shquote,$(TEST))) \
 	$(if $(SANITIZE),--no-memory-limit) $(if $(VERBOSE),--verbose) \
-	$(if $(filter labs,$(IMPL)),--record=$(BUILD_DIR)/progress)
+	$(if $(filter labs,$(IMPL)),--record=$(BUILD_DIR)/progress) \
+	$(if $(HIDDEN),--hidden=$(call shquote,$(subst $(space),$(comma),$(strip $(HIDDEN)))))
 
-.PHONY: all grade test check docs demo doctor roster dist clean common common-libs deps-test \
-	help progress hint watch mutants
+.PHONY: all grade test check docs demo doctor roster dist gradescope clean common common-libs \
+	deps-test help progress hint watch mutants
 .DEFAULT_GOAL := help
 
 # make with no target: where the student stands, and the commands.
@@ -82,10 +88,16 @@ common-libs: $(LIBIPC) $(LIBGRADE) $(DRIVER)
 
 # Grade each selected lab: build it (a lab that does not compile is shown
 # and scored 0), then run all of them through the driver in one report.
+# The driver's exit status says how it went (0: every test passed; 1: a
+# test failed; 3: a lab did not compile; 2: a usage error; 4: a lab could
+# not be graded, as when its grader does not build); make passes on any
+# failure as its own status 2, after one line naming the driver's.
+NO_SOLUTIONS = echo "make $@ IMPL=solutions: the reference solutions are not part of the student handout; each lab's reference demo is labs/NN-topic/grade/reference-demo" >&2; exit 2
 grade: common
 	@$(if $(SELECTED),:,$(NO_LAB))
+	@$(if $(filter solutions,$(IMPL)),$(if $(wildcard solutions),:,$(NO_SOLUTIONS)),:)
 	@dirs=""; for lab in $(SELECTED); do \
-		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) grade-build || exit 1; \
+		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=$(IMPL) grade-build || exit 4; \
 		dirs="$$dirs $(BUILD_DIR)/$(IMPL)$(VARIANT)/$$lab"; \
 	done; $(DRIVER) $(GRADE_FLAGS) $$dirs
 
@@ -115,24 +127,20 @@ doctor:
 	@$(ROOT)/common/doctor.sh
 
 # The student handout: everything but the reference sources, the suite's
-# own tests and the buggy variants; each lab's reference demo goes in
-# prebuilt (for this machine's architecture) so the grader can compare.
-DIST := $(BUILD_DIR)/dist/ipclab
+# own tests and the buggy variants, with a README for students and each
+# lab's reference demo prebuilt and stripped (common/dist.sh says more).
 dist: common
-	@[ -z "$$(git rev-parse --show-prefix 2>/dev/null || echo no)" ] || { \
-		echo "make dist: run it in a git checkout of the project (it packs the files git tracks)" >&2; \
-		exit 2; }
-	@rm -rf $(DIST) && mkdir -p $(DIST)
-	@git ls-files -z -- . ':!solutions' ':!tests' ':!.ci' | \
-		xargs -0 -I{} cp --parents {} $(DIST)/
-	@for lab in $(LABS); do \
-		$(MAKE) -s --no-print-directory -C labs/$$lab LAB=$$lab IMPL=solutions \
-			demo >/dev/null || exit 1; \
-		mkdir -p $(DIST)/labs/$$lab/grade && \
-		cp $(BUILD_DIR)/solutions$(VARIANT)/$$lab/demo $(DIST)/labs/$$lab/grade/reference-demo; \
-	done
-	@tar -C $(dir $(DIST)) -czf $(BUILD_DIR)/dist/ipclab.tar.gz ipclab
-	@echo "student handout: $(BUILD_DIR)/dist/ipclab.tar.gz"
+	@BUILD=$(call shquote,$(BUILD)) $(ROOT)/common/dist.sh $(BUILD_DIR)/dist
+
+# Gradescope's autograder.zip for the selected labs; HIDDEN names tests
+# whose results students see only after the due date.
+gradescope:
+	@[ -x $(ROOT)/common/gradescope/package.sh ] || { echo "make gradescope: the Gradescope packaging is not part of the student handout" >&2; exit 2; }
+	@$(if $(SELECTED),:,$(NO_LAB))
+	@$(ROOT)/common/install-deps.sh gradescope
+	@$(MAKE) --no-print-directory common-libs
+	@LABS="$(SELECTED)" HIDDEN=$(call shquote,$(HIDDEN)) BUILD=$(call shquote,$(BUILD)) \
+		$(ROOT)/common/gradescope/package.sh $(BUILD_DIR)/gradescope
 
 # Grade a folder of student submissions into a CSV/JSON roster (jq writes
 # them: deps-roster installs it).
@@ -141,6 +149,7 @@ roster: deps-roster
 	@$(if $(SELECTED),:,$(NO_LAB))
 	@$(MAKE) --no-print-directory common-libs
 	@ROSTER_LABS="$(SELECTED)" ROSTER_DRIVER=$(DRIVER) BUILD=$(BUILD) \
+		ROSTER_JOBS=$(call shquote,$(or $(JOBS),$(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))))) \
 		$(ROOT)/common/roster.sh $(call shquote,$(SUBMISSIONS)) $(if $(OUT),$(call shquote,$(OUT)))
 
 # Removes build/ (or BUILD, if it is inside build/), never anything else.

@@ -678,9 +678,13 @@ check_children(char *msg)
 static void
 check_stray_returns(char *msg)
 {
-	char line[256];
-	FILE *f = fopen(grade_path(GRADE_STRAY_MARKER), "r");
+	char line[256], marker[sizeof(state.tmpdir) + 64];
+	FILE *f;
 
+	/* Not grade_path(): its rotating buffers may hold the test's paths
+	 * across the GRADE_CALL() that brings us here. */
+	snprintf(marker, sizeof(marker), "%s/%s", state.tmpdir, GRADE_STRAY_MARKER);
+	f = fopen(marker, "r");
 	if (f == NULL)
 		return;
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -692,7 +696,7 @@ check_stray_returns(char *msg)
 		       line);
 	}
 	fclose(f);
-	unlink(grade_path(GRADE_STRAY_MARKER));
+	unlink(marker);
 }
 
 void
@@ -739,6 +743,12 @@ send_record(const char *tag, const char *payload)
 	free(record);
 }
 
+void
+grade_note(const char *text)
+{
+	send_record(GRADE_RECORD_NOTE, text);
+}
+
 /**
  * Take the run's key from the descriptor the supervisor named, close it
  * and forget where it was: from here on only this process's memory holds
@@ -757,6 +767,8 @@ open_verdict_channel(void)
 		verdict.key[n == GRADE_KEY_LEN ? GRADE_KEY_LEN : 0] = '\0';
 		close(fd);
 		verdict.fd = atoi(verdict_fd);
+		/* Programs the tests run do not inherit it. */
+		fcntl(verdict.fd, F_SETFD, FD_CLOEXEC);
 	}
 	unsetenv(GRADE_ENV_KEY_FD);
 	unsetenv(GRADE_ENV_VERDICT_FD);

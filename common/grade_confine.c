@@ -166,7 +166,7 @@ confinement_available(const char *mqueue)
 
 int
 confine_filesystem(const struct driver_options *opt, const char *test_dir,
-		   const char *mqueue)
+		   const char *mqueue, bool keep_mounted_read_only)
 {
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);
@@ -198,7 +198,13 @@ confine_filesystem(const struct driver_options *opt, const char *test_dir,
 				 secret[i]);
 			hide(hidden, &n_hidden, path);
 		}
-		hide(writable_hidden, &n_writable_hidden, opt->keep_path);
+		/* Not writable, even under /tmp; but where the project is a
+		 * read-only mount already (namespace mode), /tmp may stay
+		 * writable as a whole: a fixed /tmp path then gets the
+		 * grader's message, not EACCES. */
+		if (!keep_mounted_read_only)
+			hide(writable_hidden, &n_writable_hidden,
+			     opt->keep_path);
 	}
 	for (size_t i = 0; i < opt->n_hide; i++) {
 		hide(hidden, &n_hidden, opt->hide[i]);

@@ -29,7 +29,8 @@ usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ipcgrade [options] BUILD_DIR...\n"
-		"  --format=text|tap|junit|json  report format (default text)\n"
+		"  --format=FORMAT   text (default), tap, junit, json, gradescope\n"
+		"                    (results.json) or classroom (GitHub Classroom)\n"
 		"  --output=FILE     write the format to FILE, text to stdout\n"
 		"  --step=N          run only the tests of handout step N\n"
 		"  --test=NAME[,NAME...] run only these tests\n"
@@ -40,8 +41,13 @@ usage(FILE *out)
 		"  --hide=PATH       a path tests may not read (repeatable)\n"
 		"  --record=DIR      keep each test's result in DIR/LAB.tsv\n"
 		"  --fail-fast       stop at the first failing test (mutation testing)\n"
+		"  --hidden=NAME[,NAME...] gradescope: show these tests only after\n"
+		"                    the due date\n"
+		"  --note=TEXT       gradescope: a line atop the report (repeatable)\n"
 		"Environment: CK_TIMEOUT_MULTIPLIER scales every time limit;\n"
-		"NO_COLOR disables colour.\n");
+		"NO_COLOR disables colour.\n"
+		"Exit status: 0 every test passed, 1 a test failed, 2 usage error,\n"
+		"3 a lab did not compile, 4 a lab could not be graded, 130 interrupted.\n");
 }
 
 /* ----------------------------------------------------------- the tables */
@@ -357,6 +363,8 @@ judge(struct driver_test *t, const struct sandbox_result *r,
 			       "through fd 3)?",
 			       how);
 	}
+	if (r->notes != NULL && t->message != NULL)
+		append(&t->message, "\n%s", r->notes);
 	if (r->hang != NULL && t->message != NULL &&
 	    (strstr(t->message, "(timed out)") != NULL || r->overran))
 		append(&t->message, "\nwhen the time ran out:\n%s", r->hang);
@@ -576,6 +584,16 @@ record_progress(const char *dir, const struct driver_lab *lab)
 
 /* ----------------------------------------------------------------- main */
 
+/** Exit statuses: see exit_status(). */
+enum {
+	EXIT_ALL_PASSED = 0,
+	EXIT_TEST_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_NOT_COMPILED = 3,
+	EXIT_NOT_GRADED = 4,
+	EXIT_INTERRUPTED = 130,
+};
+
 /** @p path made absolute and resolved; exits when it does not exist. */
 static const char *
 absolute(const char *path)
@@ -584,7 +602,7 @@ absolute(const char *path)
 
 	if (real == NULL) {
 		fprintf(stderr, "ipcgrade: %s: %s\n", path, strerror(errno));
-		exit(2);
+		exit(EXIT_USAGE);
 	}
 	return real; /* kept for the whole run */
 }
@@ -611,9 +629,21 @@ parse_step(const char *text)
 	if (*text == '\0' || *end != '\0' || step < 1 || step > 99) {
 		fprintf(stderr, "ipcgrade: STEP=%s: a step is a number (1, 2, "
 				"...) from the lab's handout\n", text);
-		exit(2);
+		exit(EXIT_USAGE);
 	}
 	return (int)step;
+}
+
+/** Add a line for the top of the Gradescope report (--note). */
+static void
+add_note(struct driver_options *opt, const char *text)
+{
+	const char **more = realloc(opt->notes, (opt->n_notes + 1) * sizeof(*more));
+
+	if (more == NULL)
+		ipc_die_errno("realloc");
+	opt->notes = more;
+	opt->notes[opt->n_notes++] = text;
 }
 
 /** Parse options into @p opt; returns the index of the first BUILD_DIR. */
@@ -628,6 +658,8 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		{ "keep", required_argument, NULL, 'k' },
 		{ "hide", required_argument, NULL, 'H' },
 		{ "record", required_argument, NULL, 'R' },
+		{ "hidden", required_argument, NULL, 'x' },
+		{ "note", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-namespaces", no_argument, NULL, 'N' },
 		{ "no-memory-limit", no_argument, NULL, 'M' },
@@ -650,34 +682,42 @@ parse_options(int argc, char **argv, struct driver_options *opt)
 		case 'k': opt->keep_path = absolute(optarg); break;
 		case 'H': add_hidden(opt, optarg); break;
 		case 'R': opt->record_dir = optarg; break;
+		case 'x': opt->hidden = optarg; break;
+		case 'n': add_note(opt, optarg); break;
 		case 'v': opt->verbose = true; break;
 		case 'N': opt->no_namespaces = true; break;
 		case 'M': opt->no_memory_limit = true; break;
 		case 'F': fail_fast = true; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(2);
+		case 'h': usage(stdout); exit(EXIT_ALL_PASSED);
+		default: usage(stderr); exit(EXIT_USAGE);
 		}
 	}
-	if (strcmp(opt->format, "text") && strcmp(opt->format, "tap") &&
-	    strcmp(opt->format, "junit") && strcmp(opt->format, "json")) {
+	if (!report_format_known(opt->format)) {
 		fprintf(stderr, "ipcgrade: unknown format '%s' (use text, tap, "
-				"junit or json)\n", opt->format);
-		exit(2);
+				"junit, json, gradescope or classroom)\n", opt->format);
+		exit(EXIT_USAGE);
 	}
 	return optind;
 }
 
-/** Write the machine-readable report, if one was asked for. */
-static void
-write_format(const struct driver_options *opt, FILE *out,
-	     const struct driver_lab *labs, size_t n)
+/**
+ * The driver's exit status (README.md and docs/grading.md list them): the
+ * worst of what happened, so a script or CI job can tell a failed test
+ * from code that does not compile, and both from a mistake in the call.
+ */
+static int
+exit_status(const struct driver_lab *labs, size_t n, size_t wanted)
 {
-	if (strcmp(opt->format, "tap") == 0)
-		report_tap(out, labs, n);
-	else if (strcmp(opt->format, "junit") == 0)
-		report_junit(out, labs, n);
-	else if (strcmp(opt->format, "json") == 0)
-		report_json(out, labs, n);
+	bool failed = false, broken = false;
+
+	if (n < wanted)
+		return EXIT_NOT_GRADED;
+	for (size_t l = 0; l < n; l++) {
+		broken |= labs[l].broken;
+		for (size_t i = 0; i < labs[l].n_tests; i++)
+			failed |= labs[l].tests[i].ran && !labs[l].tests[i].passed;
+	}
+	return broken ? EXIT_NOT_COMPILED : failed ? EXIT_TEST_FAILED : EXIT_ALL_PASSED;
 }
 
 /**
@@ -731,12 +771,13 @@ main(int argc, char **argv)
 	const char *mode = NULL;
 	size_t n = 0;
 	int first = parse_options(argc, argv, &opt);
+	uint64_t start = ipc_now_ns();
 	bool live;
 	char *run_dir;
 
 	if (first >= argc) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	opt.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	live = opt.output != NULL || strcmp(opt.format, "text") == 0;
@@ -776,7 +817,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "\nipcgrade: interrupted; the tests that "
 					"did not run are not in the report\n");
 		report_text_summary(stdout, &opt, labs, n, mode);
-		return 130;
+		return EXIT_INTERRUPTED;
 	}
 	if ((opt.step || opt.only_test) && !any_ran(labs, n)) {
 		if (opt.only_test != NULL && opt.step)
@@ -788,18 +829,21 @@ main(int argc, char **argv)
 		else
 			fprintf(stderr, "ipcgrade: no test is in STEP=%d\n",
 				opt.step);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (live)
 		report_text_summary(stdout, &opt, labs, n, mode);
+	struct report_info info = { &opt, labs, n, mode,
+				    (double)(ipc_now_ns() - start) / 1e9 };
 	if (opt.output != NULL) {
 		FILE *f = fopen(opt.output, "w");
 		if (f == NULL)
 			ipc_die_errno(opt.output);
-		write_format(&opt, f, labs, n);
-		fclose(f);
+		report_machine(f, &info);
+		if (fclose(f) == EOF)
+			ipc_die_errno(opt.output);
 	} else {
-		write_format(&opt, stdout, labs, n);
+		report_machine(stdout, &info);
 	}
-	return n == (size_t)(argc - first) ? 0 : 1;
+	return exit_status(labs, n, (size_t)(argc - first));
 }

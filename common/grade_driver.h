@@ -44,22 +44,25 @@ struct driver_lab {
 
 /** @brief Options that apply to the whole run. */
 struct driver_options {
-	const char *format;    /**< text, tap, junit or json */
-	const char *output;    /**< file for the machine format, or NULL */
-	int step;	       /**< run only this step (0: all) */
-	const char *only_test; /**< run only this test (NULL: all) */
-	bool color;	       /**< ANSI colour on the text report */
-	bool verbose;	       /**< show output of passing tests too */
-	bool no_namespaces;    /**< force the snapshot sandbox */
-	bool no_memory_limit;  /**< for sanitizer builds */
-	const char *keep_path; /**< the project: visible, read-only */
-	const char **hide;     /**< more paths tests may not read (--hide) */
-	size_t n_hide;	       /**< entries in hide */
+	const char *format;	/**< text, tap, junit, json, gradescope... */
+	const char *output;	/**< file for the machine format, or NULL */
+	int step;		/**< run only this step (0: all) */
+	const char *only_test;	/**< run only this test (NULL: all) */
+	bool color;		/**< ANSI colour on the text report */
+	bool verbose;		/**< show output of passing tests too */
+	bool no_namespaces;	/**< force the snapshot sandbox */
+	bool no_memory_limit;	/**< for sanitizer builds */
+	const char *keep_path;	/**< the project: visible, read-only */
+	const char **hide;	/**< more paths tests may not read (--hide) */
+	size_t n_hide;		/**< entries in hide */
 	const char *record_dir; /**< keep results here (make progress) */
-	double timeout_scale;  /**< from CK_TIMEOUT_MULTIPLIER */
-	uid_t test_uid;	       /**< run tests as this uid; -1: as we are */
+	double timeout_scale;	/**< from CK_TIMEOUT_MULTIPLIER */
+	uid_t test_uid;		/**< run tests as this uid; -1: as we are */
 	/** Called about 5 times a second while a test runs (or NULL). */
 	void (*progress)(const struct driver_test *test, double seconds);
+	const char *hidden; /**< --hidden: tests shown after the due date */
+	const char **notes; /**< --note: lines atop the Gradescope report */
+	size_t n_notes;	    /**< entries in notes */
 };
 
 /** @brief What a sandboxed run of one test produced. */
@@ -69,6 +72,7 @@ struct sandbox_result {
 	char *problems;	   /**< leaks and escapes found, one per line */
 	char *output;	   /**< tail of the test's stdout/stderr */
 	char *hang;	   /**< what blocked it when time ran out, or NULL */
+	char *notes;	   /**< the engine's notes (a limit hit), or NULL */
 	int grader_status; /**< wait status of the grader process */
 	bool overran;	   /**< the driver's outer time limit fired */
 	bool stopped;	   /**< interrupted (Ctrl+C): no verdict */
@@ -110,11 +114,13 @@ void sandbox_result_free(struct sandbox_result *result);
  * @param test_dir the test's own directory
  * @param mqueue   where the test's mqueue file system is mounted (POSIX
  *                 queues are files in it)
+ * @param keep_mounted_read_only the project is a read-only mount already
+ *                 (namespace mode): /tmp may then be writable as a whole
  * @return 0; -1 with errno set (ENOSYS or EOPNOTSUPP: no Landlock here, or
  *         no mqueue mount to grant).
  */
 int confine_filesystem(const struct driver_options *opt, const char *test_dir,
-		       const char *mqueue);
+		       const char *mqueue, bool keep_mounted_read_only);
 
 /**
  * @brief Say in words what the processes of a test that ran out of time are
@@ -162,7 +168,8 @@ void report_text_lab_start(FILE *out, const struct driver_options *opt,
  * @param t   the test (nothing is printed unless it ran)
  */
 void report_text_test(FILE *out, const struct driver_options *opt,
-		      const struct driver_lab *lab, const struct driver_test *t);
+		      const struct driver_lab *lab,
+		      const struct driver_test *t);
 
 /**
  * @brief Print a lab's score line.
@@ -186,29 +193,32 @@ void report_text_summary(FILE *out, const struct driver_options *opt,
 			 const struct driver_lab *labs, size_t n,
 			 const char *mode);
 
-/**
- * @brief Write the results in TAP version 13.
- * @param out  where to write
- * @param labs the graded labs
- * @param n    how many
- */
-void report_tap(FILE *out, const struct driver_lab *labs, size_t n);
+/** @brief A whole run, as the machine-readable reports see it. */
+struct report_info {
+	const struct driver_options *opt; /**< run options (format, hidden) */
+	const struct driver_lab *labs;	  /**< the graded labs */
+	size_t n;			  /**< how many */
+	const char *mode;		  /**< sandbox mode that ran, or NULL */
+	double seconds;			  /**< wall time of the run */
+};
 
 /**
- * @brief Write the results as JUnit XML.
+ * @brief Write the report in the machine format opt->format names: tap
+ *        (TAP 13), junit (JUnit XML), json (ours: every test with its lab,
+ *        step and output), gradescope (Gradescope's results.json) or
+ *        classroom (a result GitHub Classroom's autograding reporter reads).
+ *        Nothing for text.
  * @param out  where to write
- * @param labs the graded labs
- * @param n    how many
+ * @param info the run
  */
-void report_junit(FILE *out, const struct driver_lab *labs, size_t n);
+void report_machine(FILE *out, const struct report_info *info);
 
 /**
- * @brief Write the results as JSON (Gradescope's results.json shape).
- * @param out  where to write
- * @param labs the graded labs
- * @param n    how many
+ * @brief Is @p format one report_machine() or report_text() writes?
+ * @param format a --format value
+ * @return true if it is.
  */
-void report_json(FILE *out, const struct driver_lab *labs, size_t n);
+bool report_format_known(const char *format);
 
 /**
  * @brief Points scored and available in one lab.

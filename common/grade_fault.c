@@ -17,6 +17,7 @@
  * test cleans up and returns -1 with the failed call's errno.
  */
 #include "grade.h"
+#include "grade_protocol.h"
 #include "ipc_util.h"
 
 #include <errno.h>
@@ -162,7 +163,7 @@ inject_fault(int fd, size_t *len)
 	return false;
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_read(int fd, void *buf, size_t len)
 {
 	if (should_fail(FAULT_read) || inject_fault(fd, &len))
@@ -170,7 +171,7 @@ __wrap_read(int fd, void *buf, size_t len)
 	return __real_read(fd, buf, len);
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_write(int fd, const void *buf, size_t len)
 {
 	if (should_fail(FAULT_write) || inject_fault(fd, &len))
@@ -178,7 +179,7 @@ __wrap_write(int fd, const void *buf, size_t len)
 	return __real_write(fd, buf, len);
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_recv(int fd, void *buf, size_t len, int flags)
 {
 	if (should_fail(FAULT_recv) || inject_fault(fd, &len))
@@ -186,7 +187,7 @@ __wrap_recv(int fd, void *buf, size_t len, int flags)
 	return __real_recv(fd, buf, len, flags);
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_send(int fd, const void *buf, size_t len, int flags)
 {
 	if (should_fail(FAULT_send) || inject_fault(fd, &len))
@@ -237,7 +238,7 @@ inject_iov_fault(int fd, const struct iovec **iov, int *iovcnt,
 	return false;
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_readv(int fd, const struct iovec *iov, int iovcnt)
 {
 	struct iovec cut[SHORT_IOV_MAX];
@@ -247,7 +248,7 @@ __wrap_readv(int fd, const struct iovec *iov, int iovcnt)
 	return __real_readv(fd, iov, iovcnt);
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_writev(int fd, const struct iovec *iov, int iovcnt)
 {
 	struct iovec cut[SHORT_IOV_MAX];
@@ -257,7 +258,7 @@ __wrap_writev(int fd, const struct iovec *iov, int iovcnt)
 	return __real_writev(fd, iov, iovcnt);
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	struct iovec cut[SHORT_IOV_MAX];
@@ -288,7 +289,7 @@ __wrap_recvmsg(int fd, struct msghdr *msg, int flags)
 	return n;
 }
 
-ssize_t
+__attribute__((weak)) ssize_t
 __wrap_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	struct iovec cut[SHORT_IOV_MAX];
@@ -858,12 +859,34 @@ __wrap_sem_unlink(const char *name)
 	return should_fail(FAULT_sem_unlink) ? -1 : __real_sem_unlink(name);
 }
 
+/**
+ * An allocation the memory limit refused: tell the driver, so that the
+ * crash that usually follows (a NULL used without a check) is reported
+ * with its cause, not only as SIGSEGV.
+ */
+static void *
+note_refused(void *p, const char *call, size_t bytes)
+{
+	char note[160];
+
+	if (p == NULL && bytes >= (64u << 20)) {
+		snprintf(note, sizeof(note),
+			 "%s() of %zu bytes (%.1f GiB) returned NULL: a test may "
+			 "use 4 GiB of memory in all",
+			 call, bytes, (double)bytes / (1u << 30));
+		grade_note(note);
+	}
+	return p;
+}
+
 void *__real_malloc(size_t size);
 void *__wrap_malloc(size_t size);
 WRAPPER void *
 __wrap_malloc(size_t size)
 {
-	return should_fail(FAULT_malloc) ? NULL : __real_malloc(size);
+	if (should_fail(FAULT_malloc))
+		return NULL;
+	return note_refused(__real_malloc(size), "malloc", size);
 }
 
 void *__real_calloc(size_t n, size_t size);
@@ -871,7 +894,9 @@ void *__wrap_calloc(size_t n, size_t size);
 WRAPPER void *
 __wrap_calloc(size_t n, size_t size)
 {
-	return should_fail(FAULT_calloc) ? NULL : __real_calloc(n, size);
+	if (should_fail(FAULT_calloc))
+		return NULL;
+	return note_refused(__real_calloc(n, size), "calloc", n * size);
 }
 
 void *__real_realloc(void *p, size_t size);
@@ -879,5 +904,7 @@ void *__wrap_realloc(void *p, size_t size);
 WRAPPER void *
 __wrap_realloc(void *p, size_t size)
 {
-	return should_fail(FAULT_realloc) ? NULL : __real_realloc(p, size);
+	if (should_fail(FAULT_realloc))
+		return NULL;
+	return note_refused(__real_realloc(p, size), "realloc", size);
 }

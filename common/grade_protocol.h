@@ -57,5 +57,14 @@
 #define GRADE_RECORD_REACHED "REACHED"
 /** Tag of the record with Check's result for the test. */
 #define GRADE_RECORD_RESULT "RESULT"
+/** Tag of a note the engine adds to the test's report (a limit hit). */
+#define GRADE_RECORD_NOTE "NOTE"
+
+/**
+ * @brief Add a note to the report of the test running now (engine only):
+ *        sent at once, so it survives a crash that follows.
+ * @param text one line
+ */
+void grade_note(const char *text);
 
 #endif /* GRADE_PROTOCOL_H */

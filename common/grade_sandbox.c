@@ -49,6 +49,9 @@
 #define OUTPUT_TAIL 2048
 #define MAX_LISTED 256
 
+/** Namespace mode made the project a read-only mount (read_only_bind()). */
+static bool project_mounted_read_only;
+
 /** What the hang explainer said about the test running now, or NULL. */
 static char *hang_explained;
 /** Seconds Check waits past a test's time limit (see explain_hang()). */
@@ -235,6 +238,7 @@ enter_namespaces(const struct driver_options *opt)
 		return -1;
 	if (opt->keep_path != NULL && read_only_bind(opt->keep_path) == -1)
 		return -1;
+	project_mounted_read_only = opt->keep_path != NULL;
 	/* The queues of this IPC namespace, for the leak check. */
 	if (mkdir(MQUEUE_MOUNT, 0700) == -1 ||
 	    mount("mqueue", MQUEUE_MOUNT, "mqueue", 0, NULL) == -1)
@@ -695,7 +699,7 @@ close_grader_ends(void)
  * record; the return value is Check's result (malloc'd), or NULL.
  */
 static char *
-read_verdict(bool *reached)
+read_verdict(bool *reached, struct text *notes)
 {
 	char *buf = NULL, *result = NULL;
 	size_t len = 0, cap = 0;
@@ -728,6 +732,8 @@ read_verdict(bool *reached)
 			continue;
 		if (strcmp(tag, GRADE_RECORD_REACHED) == 0)
 			*reached = true;
+		else if (strcmp(tag, GRADE_RECORD_NOTE) == 0 && size < 512)
+			text_add(notes, "%.*s\n", (int)size, nl + 1);
 		else if (strcmp(tag, GRADE_RECORD_RESULT) == 0 && result == NULL)
 			result = strndup(nl + 1, size);
 		at = nl + 1 + size;
@@ -762,7 +768,8 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	set_limits(opt, test->timeout_s * opt->timeout_scale, unprivileged);
 	if (unprivileged && drop_privileges(opt, test_dir) == -1)
 		_exit(125);
-	if (confine_filesystem(opt, test_dir, mqueue_mount()) == -1 &&
+	if (confine_filesystem(opt, test_dir, mqueue_mount(),
+			       project_mounted_read_only) == -1 &&
 	    errno != ENOSYS && errno != EOPNOTSUPP)
 		_exit(125);
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -774,6 +781,9 @@ exec_grader(const struct driver_options *opt, const char *bin_dir,
 	if (chdir(test_dir) == -1)
 		_exit(125);
 	setenv("TMPDIR", test_dir, 1);
+	/* Check makes its own temporary files in $TEMP (else /tmp, which
+	 * Landlock leaves read-only when the project lives under /tmp). */
+	setenv("TEMP", test_dir, 1);
 	setenv(GRADE_ENV_TEST_DIR, test_dir, 1);
 	hand_channel_to_grader();
 	setenv(GRADE_ENV_TIMEOUT_GRACE, TIMEOUT_GRACE_TEXT, 1);
@@ -1105,6 +1115,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	struct text problems = { 0 };
 	char test_dir[600], path[1200], status_text[32];
 	bool namespaced, overran = false, reached;
+	struct text notes = { 0 };
 	long owner;
 	int status;
 	char *result = NULL, *output;
@@ -1138,7 +1149,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 			 strrchr(test_dir, '/') + 1);
 
 	close_grader_ends(); /* (a no-op if the run closed them already) */
-	result = read_verdict(&reached);
+	result = read_verdict(&reached, &notes);
 	snprintf(path, sizeof(path), "%s/.ipclab-output", test_dir);
 	output = read_tail(path);
 	remove_tree(test_dir);
@@ -1152,6 +1163,7 @@ supervise(const struct driver_options *opt, const struct driver_lab *lab,
 	send_field(report_fd, "PROBLEMS", problems.buf);
 	send_field(report_fd, "OUTPUT", output);
 	send_field(report_fd, "HANG", hang_explained);
+	send_field(report_fd, "NOTES", notes.buf);
 	_exit(0);
 }
 
@@ -1195,6 +1207,8 @@ parse_fields(char *buf, size_t len, struct sandbox_result *result)
 			result->output = value;
 		else if (strcmp(tag, "HANG") == 0 && n)
 			result->hang = value;
+		else if (strcmp(tag, "NOTES") == 0 && n)
+			result->notes = value;
 		else if (strcmp(tag, "ERROR") == 0)
 			result->problems = value;
 		else
@@ -1303,5 +1317,6 @@ sandbox_result_free(struct sandbox_result *result)
 	free(result->problems);
 	free(result->output);
 	free(result->hang);
+	free(result->notes);
 	memset(result, 0, sizeof(*result));
 }

@@ -4,6 +4,7 @@
 #   install-deps.sh grade   compiler tools and Check (make grade)
 #   install-deps.sh docs    Doxygen and Graphviz (make docs)
 #   install-deps.sh roster  what grade needs, and jq (make roster)
+#   install-deps.sh gradescope  what grade needs, and zip (make gradescope)
 #   install-deps.sh test    everything `make test` uses
 set -eu
 
@@ -12,7 +13,7 @@ have_cmd() { command -v "$1" >/dev/null 2>&1; }
 want() { need="$need $1"; }
 
 case "${1:-grade}" in
-grade|roster|test|watch)
+grade|roster|gradescope|test|watch)
 	have_cmd cc || want gcc
 	have_cmd make || want make
 	have_cmd pkg-config || want pkg-config
@@ -33,6 +34,12 @@ esac
 case "${1:-grade}" in
 watch|test)
 	have_cmd inotifywait || want inotify-tools
+	;;
+esac
+case "${1:-grade}" in
+gradescope|test)
+	have_cmd zip || want zip
+	have_cmd unzip || want unzip
 	;;
 esac
 if [ "${1:-grade}" = test ]; then

@@ -44,7 +44,7 @@ HINT_SRCS  := $(if $(wildcard $(LAB_DIR)/grade/hints.c),grade/hints.c)
 GRADE_OBJS := $(patsubst grade/%.c,$(GRADE_B)/grade/%.o,$(GRADE_SRCS) $(HINT_SRCS))
 LINK       = $(CC) $(CFLAGS) $(SANFLAGS)
 
-.PHONY: all demo grade grade-build clean
+.PHONY: all demo grade grade-build student-files clean
 
 all: $(B)/grader $(B)/demo
 
@@ -98,8 +98,15 @@ $(ENGINE_LIST): $(GRADE_OBJS) $(LIBGRADE) $(LIBIPC)
 		awk 'NF == 3 { print $$3 }' | sort -u | comm -23 - $@.ipc >$@
 	rm -f $@.ipc
 
+# In a student handout there is no solutions/: IMPL=solutions gets the
+# reference demo that ships prebuilt (see grade-build).
+ifeq ($(IMPL)$(wildcard $(ROOT)/solutions/$(LAB)),solutions)
+$(B)/demo: $(LAB_DIR)/grade/reference-demo | $(B)/
+	cp $< $@
+else
 $(B)/demo: $(GRADE_B)/demo.o $(SCREENED_OBJS) $(LIBIPC)
 	$(LINK) -o $@ $^ $(LAB_LDLIBS)
+endif
 
 # read(), write(), recv(), send() and their scatter/gather forms go through
 # grade_fault.c, so tests can inject faults (grade_inject_short_io()).
@@ -157,6 +164,10 @@ grade-build: $(LIBGRADE) $(LIBIPC) | $(B)/
 # every lab are graded the same way.
 grade:
 	@$(MAKE) --no-print-directory -C $(ROOT) grade LAB=$(LAB)
+
+# The files the student edits (the Gradescope autograder looks for them).
+student-files:
+	@echo $(STUDENT_SRCS)
 
 # Only inside the project's build/ (see rm_build in config.mk).
 clean:

@@ -22,7 +22,11 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-export BUILD="${MUTANTS_BUILD:-$ROOT/build/mutants}" WERROR=1
+# BUILD relative to the project (as tests/run.sh has it), or absolute.
+export BUILD="${MUTANTS_BUILD:-build/mutants}" WERROR=1
+case $BUILD in /*) ABS_BUILD=$BUILD ;; *) ABS_BUILD=$ROOT/$BUILD ;; esac
+# Paths given to a lab's make are seen from the lab's directory.
+in_lab() { case $1 in /*) echo "$1" ;; *) echo "../../$1" ;; esac; }
 MAKE="make -s --no-print-directory"
 DRIVER="$BUILD/common/ipcgrade"
 
@@ -63,13 +67,14 @@ one_mutant() { # lab work n
 	rm -rf "$dir" && mkdir -p "$dir/src"
 	cp -r "solutions/$lab/." "$dir/src/"
 	mutate "$kind" "$line" "$col" "$from" "$to" <"solutions/$lab/$file" >"$dir/src/$file"
-	if ! $MAKE -C "labs/$lab" LAB="$lab" IMPL_DIR="$dir/src" B="$dir/build" \
-		GRADE_B="$BUILD/solutions/$lab" all >"$dir/build.log" 2>&1; then
+	if ! $MAKE -C "labs/$lab" LAB="$lab" IMPL_DIR="$(in_lab "$dir/src")" \
+		B="$(in_lab "$dir/build")" GRADE_B="$(in_lab "$BUILD/solutions/$lab")" \
+		all >"$dir/build.log" 2>&1; then
 		verdict=no-compile detail=$(grep -m1 -E 'error' "$dir/build.log" | sed 's/.*error: //')
 	elif same_code "$dir/build/impl/${file%.c}.o" "$BUILD/solutions/$lab/impl/${file%.c}.o"; then
 		verdict=same-code detail="the compiler made the reference's machine code"
 	else
-		ln -sfn "$BUILD/solutions/$lab/demo" "$dir/build/reference-demo"
+		ln -sfn "$ABS_BUILD/solutions/$lab/demo" "$dir/build/reference-demo"
 		"$DRIVER" --keep="$ROOT" --fail-fast --format=json "$dir/build" \
 			>"$dir/result.json" 2>"$dir/driver.err"
 		detail=$(jq -r '[.tests[] | select(.status == "failed")][0] |

@@ -3,8 +3,8 @@
 # The suite's own tests (make test). Usage:
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
-#                             buggy alt mutants asan formats roster paths tty
-#                             loop format docs
+#                             buggy alt mutants asan formats status roster
+#                             gradescope paths dist tty loop hints format docs
 #                             (NN: one lab, for buggy and alt)
 # Prints "ok"/"not ok" per check and ends with "N passed, N failed".
 set -u
@@ -223,6 +223,9 @@ part_formats() {
 	check "JSON is valid and its score is the sum of its tests" jqtest \
 		'.score == ([.tests[].score] | add) and .max_score == ([.tests[].max_score] | add)' \
 		"$OUT/report.json"
+	check "TAP ends with the score as a comment, the same as the JSON's" sh -c \
+		"[ \"\$(tail -n 1 '$OUT/report.tap')\" = \"# Total score: \$(jq -r '\"\\(.score)/\\(.max_score)\"' '$OUT/report.json')\" ]"
+	part_formats_complete "$lab"
 	check "an unknown LAB is a clear error" sh -c \
 		"$MAKE grade LAB=99 2>&1 | grep -q 'no lab is called 99'"
 	check "LAB=0 is a clear error, not every lab" sh -c \
@@ -240,57 +243,302 @@ part_formats() {
 		"$MAKE grade LAB=$lab TEST=test_no_such 2>&1 | grep -q 'no test matches'"
 }
 
+# A copy of lab $1's skeleton in $2/src with a compile error in the file
+# students edit, built into $2/build (as run_variant builds a variant).
+make_broken() { # lab dir
+	local lab=$1 dir=$2 file
+	file=$($MAKE -C "labs/$lab" LAB="$lab" student-files | cut -d ' ' -f 1)
+	rm -rf "$dir" && mkdir -p "$dir/src" && cp -r "labs/$lab/." "$dir/src/" &&
+		echo 'int ipclab_broken(void) { return no_such_name; }' >>"$dir/src/$file"
+	$MAKE -C "labs/$lab" LAB="$lab" IMPL=solutions grade-build >/dev/null 2>&1
+	build_patched "$lab" "$dir"
+}
+
+# The machine formats carry everything: JUnit's time, errors, skipped and
+# <system-out>; what the code printed (bounded, escaped) in every format;
+# a lab that does not compile with the compiler's message.
+part_formats_complete() {
+	local lab=$1 eng="$BUILD/tests/engine" dir="$BUILD/formats" f
+	$MAKE -C tests/engine engine-build >"$OUT/formats-engine.log" 2>&1 ||
+		{ not_ok "the engine's test lab builds"; return; }
+	xpath() { xmllint --xpath "$1" "$2"; } # expression file
+	$MAKE grade LAB="$lab" IMPL=solutions STEP=2 FORMAT=junit OUT="$OUT/step.xml" >/dev/null 2>&1
+	junit_counts() {
+		local x=$OUT/step.xml
+		xmllint --noout "$x" &&
+			[ "$(xpath 'count(//testsuite[@tests and @failures and @errors and @skipped and @time])' "$x")" -eq 1 ] &&
+			[ "$(xpath 'count(//testcase[@time])' "$x")" -eq "$(xpath 'string(//testsuite/@tests)' "$x")" ] &&
+			[ "$(xpath 'count(//testcase/skipped)' "$x")" -eq "$(xpath 'string(//testsuite/@skipped)' "$x")" ] &&
+			[ "$(xpath 'string(//testsuite/@skipped)' "$x")" -gt 0 ] &&
+			[ "$(xpath 'string(//testsuites/@failures)' "$x")" -eq 0 ] &&
+			[ "$(xpath 'string(//testsuites/@errors)' "$x")" -eq 0 ]
+	}
+	check "JUnit: every suite has tests, failures, errors, skipped and time; the tests of other steps are skipped" \
+		junit_counts
+	make_broken "$lab" "$dir/broken"
+	"$DRIVER" --keep="$ROOT" --format=junit "$dir/broken/build" >"$OUT/broken.xml" 2>/dev/null
+	junit_errors() {
+		local x=$OUT/broken.xml tests
+		xmllint --noout "$x" && tests=$(xpath 'string(//testsuite/@tests)' "$x") &&
+			[ "$tests" -gt 0 ] && [ "$(xpath 'string(//testsuite/@errors)' "$x")" -eq "$tests" ] &&
+			[ "$(xpath 'count(//testcase/error[contains(., "no_such_name")])' "$x")" -eq "$tests" ]
+	}
+	check "JUnit: a lab that does not compile is errors, each with the compiler's message" junit_errors
+	# The engine's test_fake_summary prints lines with \r and escapes;
+	# test_flood prints 256 MiB.
+	for f in junit tap json gradescope classroom; do
+		"$DRIVER" --keep="$ROOT" --format=$f --test=test_nothing,test_fake_summary,test_flood \
+			"$eng" >"$OUT/printed.$f" 2>/dev/null
+	done
+	junit_printed() {
+		xmllint --noout "$OUT/printed.junit" &&
+			xpath 'string(//testcase[@name="test_fake_summary"]/system-out)' "$OUT/printed.junit" |
+			grep -qF '\r\e[2K  Score: 99/99' && ! grep -q $'[\r\033]' "$OUT/printed.junit"
+	}
+	check "JUnit: what a test printed is its <system-out>, escaped" junit_printed
+	tap_printed() {
+		grep -A12 'not ok 2 - engine: test_fake_summary' "$OUT/printed.tap" | grep -qxF '  output: |' &&
+			grep -qxF '    \r\e[2K  Score: 99/99' "$OUT/printed.tap"
+	}
+	check "TAP: what a test printed is in its YAML block" tap_printed
+	check "JSON: what each test printed, bounded (of 256 MiB, the last 2 KiB)" jqtest '
+		(.tests[] | select(.name == "test_fake_summary") | .printed | contains("Score: 99/99"))
+		and (.tests[] | select(.name == "test_flood") | .printed | length < 2300 and contains("output cut"))' \
+		"$OUT/printed.json"
+	check "Gradescope: what the test printed is in its output" jqtest \
+		'.tests[] | select(.extra_data.test == "test_fake_summary") | .output | contains("Score: 99/99")' \
+		"$OUT/printed.gradescope"
+	check "GitHub Classroom: what the test printed is in its message" jqtest \
+		'.tests[] | select(.name == "engine: test_fake_summary") | .message | contains("Score: 99/99")' \
+		"$OUT/printed.classroom"
+	rm -rf "$dir"
+}
+
+# The exit status of the driver, and of make grade: 0 when every test
+# passed, 1 a test failed, 3 a lab did not compile, 2 a usage error, 4 a
+# lab that cannot be graded; make passes any failure on as its status 2,
+# after exactly one line of its own ("make: *** ... Error N") that names
+# the driver's.
+part_status() {
+	local lab dir="$BUILD/status" status
+	lab=$(labs | head -1)
+	driver_status() { # expected args...
+		local want=$1 got=0; shift
+		"$DRIVER" --keep="$ROOT" "$@" >/dev/null 2>&1 || got=$?
+		[ "$got" -eq "$want" ] || { echo "    got exit status $got"; return 1; }
+	}
+	$MAKE grade LAB="$lab" IMPL=solutions >/dev/null 2>&1
+	$MAKE -C "labs/$lab" LAB="$lab" grade-build >/dev/null 2>&1
+	make_broken "$lab" "$dir/broken"
+	check "ipcgrade: 0 when every test passed" driver_status 0 "$BUILD/solutions/$lab"
+	check "ipcgrade: 1 when a test failed" driver_status 1 "$BUILD/labs/$lab"
+	check "ipcgrade: 3 when a lab did not compile (also beside a lab that passes)" \
+		driver_status 3 "$BUILD/solutions/$lab" "$dir/broken/build"
+	check "ipcgrade: 2 for a usage error" driver_status 2 --format=nope "$BUILD/solutions/$lab"
+	check "ipcgrade: 4 when a lab cannot be graded (no grader)" driver_status 4 "$dir/no-such-lab"
+	make_status() { # want-status want-error make-args...: status, and make's one line
+		local want=$1 error=$2 got=0 lines; shift 2
+		make -s --no-print-directory grade "$@" >"$dir/make.out" 2>&1 || got=$?
+		lines=$(grep -cE '^make(\[[0-9]+\])?: ' "$dir/make.out")
+		if [ -z "$error" ]; then
+			[ "$got" -eq "$want" ] && [ "$lines" -eq 0 ]
+		else
+			[ "$got" -eq "$want" ] && [ "$lines" -eq 1 ] &&
+				grep -qE "^make: \*\*\* \[Makefile:[0-9]+: grade\] Error $error\$" "$dir/make.out"
+		fi || { echo "    exit status $got; make's lines:"; grep -E '^make(\[[0-9]+\])?: ' "$dir/make.out" | sed 's/^/    | /'; return 1; }
+	}
+	check "make grade: 0 and no line of make's when every test passed" \
+		make_status 0 "" LAB="$lab" IMPL=solutions
+	check "make grade: 2 when a test failed, make's one line names status 1" \
+		make_status 2 1 LAB="$lab"
+	check "make grade: 2 for an unknown lab, make's one line names status 2" \
+		make_status 2 2 LAB=99
+	# A lab that does not compile, graded through make: a copy of the
+	# project whose skeleton has an error (the real skeletons compile).
+	local copy="$dir/copy" file got=0
+	rm -rf "$copy" && mkdir -p "$copy" &&
+		tar -C "$ROOT" --exclude=./build --exclude=./.git --exclude=./tests -cf - . | tar -C "$copy" -xf -
+	file=$($MAKE -C "labs/$lab" LAB="$lab" student-files | cut -d ' ' -f 1)
+	echo 'int ipclab_broken(void) { return no_such_name; }' >>"$copy/labs/$lab/$file"
+	(cd "$copy" && env -u BUILD -u MAKEFLAGS -u MAKELEVEL make -s --no-print-directory \
+		grade LAB="$lab") >"$dir/copy.out" 2>&1 || got=$?
+	copy_status() {
+		[ "$got" -eq 2 ] && [ "$(grep -cE '^make(\[[0-9]+\])?: ' "$dir/copy.out")" -eq 1 ] &&
+			grep -qE '^make: \*\*\* \[Makefile:[0-9]+: grade\] Error 3$' "$dir/copy.out" &&
+			grep -q no_such_name "$dir/copy.out"
+	}
+	check "make grade: 2 when a lab did not compile, make's one line names status 3" \
+		copy_status || sed 's/^/    | /' "$dir/copy.out"
+	rm -rf "$dir"
+}
+
 # Students are folders with any name: blanks, quotes, commas, non-ASCII.
 # Two labs, so that the CSV has a column per lab; the folder of
 # submissions and the output prefix have blanks too.
 part_roster() {
-	local subs="$BUILD/roster subs" out="$OUT/roster out" lab lab2 name status
+	local subs="$BUILD/roster subs" out="$OUT/roster out" lab lab2 name status file
 	lab=$(labs | sed -n 1p) lab2=$(labs | sed -n 2p)
-	rm -rf "$subs" && mkdir -p "$subs/ref/labs" "$subs/skel"
+	file=$($MAKE -C "labs/$lab" LAB="$lab" student-files | cut -d ' ' -f 1)
+	rm -rf "$subs" && mkdir -p "$subs/ref/labs" "$subs/skel" "$subs/broken"
 	cp -r "solutions/$lab" "$subs/ref/labs/"
 	for name in 'dan "x", jr' 'zoë' 'a b'; do
 		mkdir -p "$subs/$name" && cp -r "solutions/$lab" "$subs/$name/"
 	done
 	cp -r "labs/$lab" "$subs/skel/"
-	rm -f "$out.csv" "$out.json"
-	$MAKE roster SUBMISSIONS="$subs" LAB="${lab%%-*} ${lab2%%-*}" OUT="$out" \
+	cp -r "labs/$lab" "$subs/broken/" &&
+		echo 'int ipclab_broken(void) { return no_such_name; }' >>"$subs/broken/$lab/$file"
+	rm -f "$out.csv" "$out.json" "$out-j1.csv" "$out-j1.json"
+	$MAKE roster SUBMISSIONS="$subs" LAB="${lab%%-*} ${lab2%%-*}" OUT="$out" JOBS=2 \
 		>"$OUT/roster.log" 2>&1
-	check "make roster: one CSV row per student, a column per lab, names intact" \
+	check "make roster: one CSV row per student, a column per lab, a status, names intact" \
 		python3 - "$out.csv" "$lab" "$lab2" <<'PY' || sed 's/^/    /' "$OUT/roster.log"
 import csv, sys
 path, lab, lab2 = sys.argv[1:]
 with open(path, newline="", encoding="utf-8") as f:
     rows = list(csv.reader(f))
 head, body = rows[0], {r[0]: r for r in rows[1:]}
-assert head == ["student", lab, lab2, "total", "max"], head
+assert head == ["student", lab, lab2, "total", "max", "status"], head
 assert all(len(r) == len(head) for r in rows), rows
-assert sorted(body) == sorted(["ref", 'dan "x", jr', "zoë", "a b", "skel"]), body
+assert sorted(body) == sorted(["ref", 'dan "x", jr', "zoë", "a b", "skel", "broken"]), body
 for name in ["ref", 'dan "x", jr', "zoë", "a b"]:
-    _, s1, s2, total, top = body[name]
+    _, s1, s2, total, top, status = body[name]
     assert int(s1) > 0 and s2 == "0" and total == s1 and int(top) > int(s1), body[name]
+    assert status == "no folder for " + lab2, body[name]
     assert body[name][1:] == body["ref"][1:], body[name]
-_, s1, s2, total, top = body["skel"]
+_, s1, s2, total, top, status = body["skel"]
 assert s1 == s2 == total == "0" and top == body["ref"][4], body["skel"]
+assert status == "no folder for " + lab2, body["skel"]
+_, s1, s2, total, top, status = body["broken"]
+assert s1 == s2 == total == "0" and top == body["ref"][4], body["broken"]
+assert status == "compile error in %s; no folder for %s" % (lab, lab2), body["broken"]
 PY
 	check "make roster: the JSON is valid, names intact, every student graded" jqtest \
-		'length == 5 and ([.[].student] | sort) == (["ref", "dan \"x\", jr", "zoë", "a b", "skel"] | sort)
+		'length == 6 and ([.[].student] | sort) == (["ref", "dan \"x\", jr", "zoë", "a b", "skel", "broken"] | sort)
 		 and all(.[]; .report.max_score > 0)
-		 and ([.[] | select(.student != "skel") | .report.score] | unique | length) == 1' \
+		 and ([.[] | select(.student | IN("skel", "broken") | not) | .report.score] | unique | length) == 1' \
 		"$out.json"
+	check "make roster: a progress line per student, [k/6] name: score/max status" sh -c \
+		"[ \$(grep -cE '^\[[1-6]/6\] .*: [0-9]+/[0-9]+ ' '$OUT/roster.log') -eq 6 ] &&
+		 grep -qE '^\[[1-6]/6\] broken: 0/[0-9]+ compile error in $lab' '$OUT/roster.log'"
+	# One student at a time grades the same (the tests do not depend on
+	# what runs beside them).
+	$MAKE roster SUBMISSIONS="$subs" LAB="${lab%%-*} ${lab2%%-*}" OUT="$out-j1" JOBS=1 \
+		>"$OUT/roster-j1.log" 2>&1
+	same_rosters() {
+		cmp -s "$out.csv" "$out-j1.csv" &&
+			[ "$(jq -c '[.[] | [.student, .report.score, [.report.tests[] | [.name, .status]]]]' "$out.json")" = \
+				"$(jq -c '[.[] | [.student, .report.score, [.report.tests[] | [.name, .status]]]]' "$out-j1.json")" ]
+	}
+	check "make roster: JOBS=1 and JOBS=2 give the same roster" same_rosters ||
+		diff "$out.csv" "$out-j1.csv" | sed 's/^/    /'
 	# A student that cannot be graded (here: the driver fails) is never a
-	# silent 0: empty cells, an error in the JSON, a message, exit status 1.
+	# silent 0: empty cells, why in the status, an error in the JSON, a
+	# message, exit status 1.
 	rm -rf "$subs" && mkdir -p "$subs/dan \"x\", jr" && cp -r "solutions/$lab" "$subs/dan \"x\", jr/"
 	status=0
 	ROSTER_LABS=$lab ROSTER_DRIVER=$(type -P false) common/roster.sh "$subs" "$out-fail" \
 		>"$OUT/roster-fail.log" 2>&1 || status=$?
 	failure_reported() {
-		[ "$status" -eq 1 ] && grep -q 'could not grade dan "x", jr' "$OUT/roster-fail.log" &&
-			[ "$(tail -n 1 "$out-fail.csv")" = '"dan ""x"", jr",,,' ] &&
+		[ "$status" -eq 1 ] && grep -q '^\[1/1\] dan "x", jr: not graded: ' "$OUT/roster-fail.log" &&
+			tail -n 1 "$out-fail.csv" | grep -q '^"dan ""x"", jr",,,,not graded: ' &&
 			jqtest '.[0].error and .[0].report == null' "$out-fail.json"
 	}
 	check "make roster: a student that cannot be graded is reported, never scored 0" \
-		failure_reported
+		failure_reported || sed 's/^/    /' "$OUT/roster-fail.log"
 	rm -rf "$subs"
+}
+
+# Gradescope, end to end: make gradescope builds autograder.zip; a fake
+# /autograder (IPCLAB_AUTOGRADER, at a path with a blank) gets it as
+# Gradescope does (source/, and run_autograder beside it), setup.sh builds
+# it, and run_autograder grades submissions: the reference (a lone file at
+# the top), the skeleton (a whole tree), code that does not compile (the
+# lab's folder), nothing. Every results.json follows Gradescope's
+# specification; the test named in HIDDEN is shown after the due date.
+part_gradescope() {
+	local lab file hidden root zip="$BUILD/gradescope/autograder.zip" before
+	lab=$(labs | head -1)
+	file=$($MAKE -C "labs/$lab" LAB="$lab" student-files | cut -d ' ' -f 1)
+	$MAKE -C "labs/$lab" LAB="$lab" IMPL=solutions grade-build >/dev/null 2>&1
+	hidden=$("$BUILD/solutions/$lab/grader" --list | awk -F '\t' '$1 == "test" { n++ } n == 2 { print $2; exit }')
+	refused_hidden() {
+		! $MAKE gradescope LAB="$lab" HIDDEN=test_no_such >"$OUT/gs-refused.log" 2>&1 &&
+			grep -q 'HIDDEN: test_no_such is not a test' "$OUT/gs-refused.log"
+	}
+	check "make gradescope: an unknown test in HIDDEN is refused" refused_hidden
+	$MAKE gradescope LAB="$lab" HIDDEN="$hidden" >"$OUT/gs-package.log" 2>&1
+	zip_layout() {
+		local list
+		list=$(unzip -Z1 "$zip") &&
+			grep -qx setup.sh <<<"$list" && grep -qx run_autograder <<<"$list" &&
+			grep -qx config.sh <<<"$list" && grep -qx "ipclab/labs/$lab/$file" <<<"$list" &&
+			! grep -q '^ipclab/tests/' <<<"$list"
+	}
+	check "make gradescope: autograder.zip has setup.sh and run_autograder at its root" zip_layout ||
+		sed 's/^/    /' "$OUT/gs-package.log"
+	root=$(mktemp -d "${TMPDIR:-/tmp}/ipclab autograder.XXXXXX") || return
+	mkdir -p "$root/source" "$root/submission" && unzip -q "$zip" -d "$root/source" &&
+		cp "$root/source/run_autograder" "$root/"
+	local ag=(env -u BUILD -u WERROR -u MAKEFLAGS -u MAKELEVEL IPCLAB_AUTOGRADER="$root")
+	set_up() {
+		"${ag[@]}" bash "$root/source/setup.sh" >"$OUT/gs-setup.log" 2>&1 &&
+			[ ! -e "$root/source/ipclab/solutions" ] &&
+			[ -x "$root/source/ipclab/labs/$lab/grade/reference-demo" ] &&
+			! grep -qi 'warning\|error' "$OUT/gs-setup.log"
+	}
+	check "setup.sh builds the autograder, quietly, and deletes the reference sources" set_up ||
+		{ sed 's/^/    /' "$OUT/gs-setup.log"; rm -rf "$root"; return; }
+	before=$(ls -d "${TMPDIR:-/tmp}"/ipclab-grade.* 2>/dev/null)
+	submit() { # name [dir-in-submission [source]]: grade it into $OUT/gs-NAME.json
+		rm -rf "$root/submission" "$root/results" && mkdir -p "$root/submission"
+		if [ $# -gt 1 ]; then
+			mkdir -p "$root/submission/$2" && cp "$3" "$root/submission/$2/$file"
+		fi
+		"${ag[@]}" "$root/run_autograder" >"$OUT/gs-$1.log" 2>&1 &&
+			cp "$root/results/results.json" "$OUT/gs-$1.json"
+	}
+	# Gradescope's results.json: only its keys, each of its type; the
+	# score is the sum of the tests'; a test passed iff it scored them all.
+	local spec='def only($k): (keys - $k) == [];
+		def visibility: IN("visible", "hidden", "after_due_date", "after_published");
+		only(["score", "execution_time", "output", "output_format", "test_output_format",
+		      "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests",
+		      "leaderboard"])
+		and (.score | type) == "number" and (.execution_time | type) == "number"
+		and (.output | type) == "string" and (.visibility | visibility)
+		and (.stdout_visibility | visibility) and (.extra_data | type) == "object"
+		and (.tests | type) == "array" and (.tests | length) > 0
+		and all(.tests[]; only(["score", "max_score", "status", "name", "name_format", "number",
+		                        "output", "output_format", "tags", "visibility", "extra_data"])
+		        and (.name | type) == "string" and (.number | type) == "string"
+		        and (.score | type) == "number" and (.max_score | type) == "number"
+		        and (.status | IN("passed", "failed")) and (.output | type) == "string"
+		        and (.visibility | visibility)
+		        and ((.status == "passed") == (.score == .max_score)))
+		and .score == ([.tests[].score] | add)
+		and ([.tests[].number] | unique | length) == (.tests | length)'
+	submit reference . "solutions/$lab/$file"
+	check "gradescope: the reference scores 100%; results.json follows the specification" jqtest \
+		"($spec) and .score == ([.tests[].max_score] | add) and .score > 0" "$OUT/gs-reference.json" ||
+		tail -n 5 "$OUT/gs-reference.log" | sed 's/^/    /'
+	check "gradescope: HIDDEN's test is shown after the due date, the others now" jqtest --arg t "$hidden" \
+		'[.tests[] | select(.extra_data.test == $t) | .visibility] == ["after_due_date"]
+		 and ([.tests[] | select(.extra_data.test != $t) | .visibility] | unique) == ["visible"]' \
+		"$OUT/gs-reference.json"
+	submit skeleton "labs/$lab" "labs/$lab/$file"
+	check "gradescope: the skeleton (a whole tree) scores 0" jqtest \
+		"($spec) and .score == 0 and (.output | contains(\"has no\") | not)" "$OUT/gs-skeleton.json"
+	make_broken "$lab" "$BUILD/gs-broken"
+	submit broken "$lab" "$BUILD/gs-broken/src/$file"
+	check "gradescope: code that does not compile scores 0, the compiler's message in every output" jqtest \
+		"($spec) and .score == 0 and (.output | contains(\"no_such_name\"))
+		 and all(.tests[]; .output | contains(\"no_such_name\"))" "$OUT/gs-broken.json"
+	submit nothing
+	check "gradescope: a submission without the file scores 0 and says what is missing" jqtest \
+		"($spec) and .score == 0 and (.output | contains(\"has no $file\"))" "$OUT/gs-nothing.json"
+	check "run_autograder leaves no temporary directory behind" \
+		[ "$(ls -d "${TMPDIR:-/tmp}"/ipclab-grade.* 2>/dev/null)" = "$before" ]
+	rm -rf "$root" "$BUILD/gs-broken"
 }
 
 # A copy of the project at a path with a blank, quotes and non-ASCII
@@ -332,7 +580,7 @@ part_paths() {
 	check "paths: make docs builds the site there" [ -s "$clone/build/docs/html/index.html" ]
 	mkdir -p "$base/x/subs/a b" && cp -r "$ROOT/solutions/01-pipe" "$base/x/subs/a b/"
 	inclone roster SUBMISSIONS="$base/x/subs" LAB=01 OUT=build/r
-	check "paths: make roster grades from there" grep -qx 'a b,\([1-9][0-9]*\),\1,\1' "$clone/build/r.csv"
+	check "paths: make roster grades from there" grep -qx 'a b,\([1-9][0-9]*\),\1,\1,ok' "$clone/build/r.csv"
 	# Refusals: nothing outside the copy's build/ is ever removed.
 	said() { # pattern make-args...: make fails and says pattern
 		local pattern=$1 n; shift
@@ -388,6 +636,33 @@ part_tty() {
 		       grep -q '^hostile  *0/2  *0/2  step 1, test_sum_small' '$dir/screen.txt' &&
 		       grep -q '^Total score: 0/2' '$dir/screen.txt'" ||
 		sed 's/^/    | /' "$dir/screen.txt"
+}
+
+# Every test of every lab has its three hints (make hint), and no hint
+# names a test that does not exist.
+part_hints() {
+	local lab grader missing
+	for lab in $(labs); do
+		$MAKE -C "labs/$lab" LAB="$lab" IMPL=solutions grade-build >/dev/null 2>&1
+		grader="$BUILD/solutions/$lab/grader"
+		missing=$("$grader" --list | awk -F '\t' '$1 == "test" { print $2 }' |
+			while read -r test; do
+				for level in 1 2 3; do
+					[ -n "$("$grader" --hint "$test" "$level" 2>/dev/null)" ] ||
+						{ echo "$test (hint $level)"; break; }
+				done
+			done)
+		check "$lab: every test has three hints" [ -z "$missing" ] ||
+			printf '    missing: %s\n' $missing | head -5
+		if [ -f "labs/$lab/grade/hints.c" ]; then
+			missing=$(grep -o '{ "test_[a-z0-9_]*"' "labs/$lab/grade/hints.c" | cut -d'"' -f2 |
+				while read -r test; do
+					"$grader" --list | grep -q "^test	$test	" || echo "$test"
+				done)
+			check "$lab: every hint is for a test of the lab" [ -z "$missing" ] ||
+				printf '    unknown: %s\n' $missing | head -5
+		fi
+	done
 }
 
 # The student's loop: make progress, make hint, make with no target, and
@@ -452,6 +727,104 @@ part_loop() {
 		! pgrep -f 'ipcgrad[e].*$copy' >/dev/null"
 }
 
+# The student handout, as a student gets it: make dist's tarball unpacked
+# in a fresh directory (its path has a blank) by an unprivileged user
+# (nobody), who then runs every command of its README's sh blocks, in
+# order: each works there. The README says nothing of make test,
+# solutions/ or tests/; what belongs to the full project says so when
+# asked for; the reference demos are stripped; and make dist works from a
+# copy that is not a git checkout (saying so) with the same files.
+part_dist() {
+	local tmp home log="$OUT/dist.log" lab demo got n=0 bad=0
+	lab=$(labs | head -1)
+	if ! $MAKE dist >"$log" 2>&1; then
+		not_ok "make dist builds the handout"
+		sed 's/^/    /' "$log"
+		return
+	fi
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipclab handout.XXXXXX") || return
+	home="$tmp/ipclab"
+	chmod 755 "$tmp" && cp "$BUILD/dist/ipclab.tar.gz" "$tmp/" && chmod 644 "$tmp/ipclab.tar.gz" &&
+		chown nobody "$tmp"
+	student() { # command [dir]: run it as nobody, in the unpacked handout
+		(cd "${2:-$home}" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$tmp" LANG=C.UTF-8 \
+			MAKEFLAGS="-j$(nproc)" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			bash -c "$1")
+	}
+	check "dist: nobody unpacks the handout" student "tar -xzf ipclab.tar.gz && [ -f ipclab/README.md ]" "$tmp" ||
+		{ rm -rf "$tmp"; return; }
+	check "dist: the README speaks to students: no make test, solutions/ or tests/" \
+		sh -c "[ -s '$home/README.md' ] && ! grep -nE 'make (test|check)|solutions/|tests/' '$home/README.md'"
+	# Every command of the README's sh blocks, in order, as written.
+	while IFS= read -r cmd; do
+		n=$((n + 1)) got=0
+		student "$cmd" >"$OUT/dist-$n.log" 2>&1 || got=$?
+		case $cmd in
+		"make grade"*) # tests may fail (the skeleton): a report, and make's status
+			grep -q '^Total score: ' "$OUT/dist-$n.log" && { [ $got -eq 0 ] || [ $got -eq 2 ]; } ;;
+		build/labs/*) # the skeleton's demo: it runs (and may report ENOSYS)
+			[ $got -lt 126 ] ;;
+		*) [ $got -eq 0 ] ;;
+		esac || { bad=1; echo "    \$ $cmd (exit status $got)"; tail -n 5 "$OUT/dist-$n.log" | sed 's/^/    | /'; }
+	done < <(awk '/^ *```sh$/ { f = 1; next } /^ *```$/ { f = 0 } f' "$home/README.md" |
+		sed 's/^ *//; s/ *#.*$//' | grep -v '^$')
+	all_worked() { [ $bad -eq 0 ] && [ $n -ge 5 ]; }
+	check "dist: every command of the README works in the handout, as nobody ($n commands)" \
+		all_worked
+	check "dist: make docs there built the site" [ -s "$home/build/docs/html/index.html" ]
+	said() { # pattern command: the command fails and says pattern
+		! student "$2" >"$OUT/dist-said.log" 2>&1 && grep -q "$1" "$OUT/dist-said.log"
+	}
+	check "dist: make grade IMPL=solutions says the solutions are not in the handout" \
+		said 'not part of the student handout' "make grade LAB=$lab IMPL=solutions"
+	check "dist: make demo IMPL=solutions gives the prebuilt reference demo" \
+		student "make demo LAB=$lab IMPL=solutions >/dev/null && cmp -s build/solutions/$lab/demo labs/$lab/grade/reference-demo"
+	check "dist: make test says the suite's tests are not in the handout" \
+		said 'not part of a student handout' "make test"
+	check "dist: make dist there says it is a handout already" said 'student handout already' "make dist"
+	check "dist: make gradescope there says it is not part of the handout" \
+		said 'not part of the student handout' "make gradescope"
+	stripped() {
+		for demo in "$home"/labs/*/grade/reference-demo; do
+			readelf -S "$demo" | grep -qE '\.(debug_|symtab)' && return 1
+			strings -a "$demo" | grep -q 'solutions' && return 1
+		done
+		[ -n "$(ls "$home"/labs/*/grade/reference-demo)" ]
+	}
+	check "dist: every reference demo is stripped (no symbols, no debug information)" stripped
+	# The GitHub Classroom workflow's grading step, run as GitHub would
+	# (its run: script, LAB=01, a GITHUB_OUTPUT file): it hands the
+	# reporter a result it can read.
+	awk '/id: ipclab$/ { s = 1 } s && /^ *run: \|$/ { r = 1; i = index($0, "r"); next }
+		r && (match($0, /^ */) && RLENGTH < i && NF) { exit } r { print substr($0, i) }' \
+		"$home/.github/workflows/classroom.yml" >"$tmp/grade-step.sh"
+	student "LAB=${lab%%-*} GITHUB_OUTPUT='$tmp/github-output' bash '$tmp/grade-step.sh'" \
+		>"$OUT/dist-classroom.log" 2>&1
+	classroom_result() {
+		sed -n 's/^result=//p' "$tmp/github-output" | base64 -d >"$OUT/dist-classroom.json" &&
+			jqtest '.version == 1 and .status == "fail" and .max_score > 0
+				and (.tests | length) > 0 and ([.tests[].score] | add) == 0
+				and all(.tests[]; (.name | type) == "string" and .status == "fail"
+				        and (.message | length) > 0 and (.test_code | startswith("make grade")))' \
+				"$OUT/dist-classroom.json"
+	}
+	check "dist: the GitHub Classroom workflow's grading step hands the reporter the points" \
+		classroom_result || sed 's/^/    /' "$OUT/dist-classroom.log" | tail -5
+	# From a copy that is not a git checkout: the same files, and a warning.
+	local copy="$tmp/nogit"
+	mkdir -p "$copy" && tar -C "$ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$copy" -xf -
+	(cd "$copy" && env -u BUILD -u MAKEFLAGS -u MAKELEVEL make -s --no-print-directory dist) \
+		>"$OUT/dist-nogit.log" 2>&1
+	same_files() {
+		grep -q 'WARNING: .* is not a git checkout' "$OUT/dist-nogit.log" &&
+			[ "$(tar -tzf "$copy/build/dist/ipclab.tar.gz" | sort)" = \
+				"$(tar -tzf "$BUILD/dist/ipclab.tar.gz" | sort)" ]
+	}
+	check "dist: outside a git checkout, make dist packs the same files and says so" same_files ||
+		sed 's/^/    /' "$OUT/dist-nogit.log" | head -20
+	rm -rf "$tmp"
+}
+
 # The code students read follows .clang-format: the shared headers and
 # helpers, every skeleton, header and demo, every reference solution.
 # (Graders are exempt: their long teaching messages read better by hand.)
@@ -474,14 +847,14 @@ $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 
 case "${1:-all}" in
 all)
 	part_build; part_unit; part_engine; part_reference; part_skeleton
-	part_buggy; part_alt; part_mutants; part_asan; part_formats; part_roster; part_paths
-	part_tty; part_loop; part_format; part_docs ;;
-build|unit|engine|reference|skeleton|mutants|asan|formats|roster|paths|tty|loop|format|docs) "part_$1" ;;
+	part_buggy; part_alt; part_mutants; part_asan; part_formats; part_status; part_roster
+	part_gradescope; part_paths; part_dist; part_tty; part_loop; part_hints; part_format; part_docs ;;
+build|unit|engine|reference|skeleton|mutants|asan|formats|status|roster|gradescope|paths|dist|tty|loop|hints|format|docs) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 alt) part_alt "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|roster|paths|tty|loop|format|docs]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|status|roster|gradescope|paths|dist|tty|loop|hints|format|docs]" >&2; exit 2 ;;
 esac
 echo
 echo "$passed passed, $failed failed"

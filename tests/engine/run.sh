@@ -30,16 +30,23 @@ check_verdicts() {
 	done <"$here/expect.tsv"
 }
 
-# A file of the project the tests try to delete (test_write_project).
+# A file of the project the tests try to delete (test_write_project), and
+# one outside it hidden with --hide, as make roster hides the submissions
+# (test_read_hidden).
 export IPCLAB_ENGINE_ROOT="$root" IPCLAB_ENGINE_CANARY="$abs_build/tests/canary"
 echo "the tests may not touch this" >"$IPCLAB_ENGINE_CANARY"
+hidden_dir=$(mktemp -d "$abs_build/tests/hidden-XXXXXX") # seen in every mode
+export IPCLAB_ENGINE_HIDDEN="$hidden_dir/classmate.c"
+echo "int secret;" >"$IPCLAB_ENGINE_HIDDEN"
+chmod -R a+rX "$hidden_dir"
+trap 'rm -rf "$hidden_dir"' EXIT
 
 # With namespaces (where the machine allows them): everything.
-"$driver" --keep="$root" --format=json "$BUILD/tests/engine" >"$out/engine.json" 2>&1
+"$driver" --keep="$root" --hide="$hidden_dir" --format=json "$BUILD/tests/engine" >"$out/engine.json" 2>&1
 check_verdicts "$out/engine.json"
 # The score must come from the verdicts, not from what the tests printed.
-jq -e '.score == 4 and .max_score == 31' "$out/engine.json" >/dev/null ||
-	{ echo "    the score is not 4/31"; status=1; }
+jq -e '.score == 5 and .max_score == 33' "$out/engine.json" >/dev/null ||
+	{ echo "    the score is not 5/33"; status=1; }
 
 # Student output cannot pass for the grader's lines: the last "Score:" line
 # of the text report is the real one, and no raw \r or escape gets through.
@@ -56,8 +63,13 @@ grep -a 'Score:' "$out/engine-fake.txt" | tail -n 1 | grep -qx '  Score: 0/2' &&
 # (not kill(-1), not a fork loop) and visible without /dev/mqueue.
 snapshot_tests=(test_nothing test_exit0 test_child_returns test_leak_fd
 	test_zombie test_running_child test_escape test_segfault test_hang_deaf
-	test_sysv_msg test_posix_sem test_posix_shm test_tmp_file
-	test_write_project test_read_solutions)
+	test_sysv_msg test_posix_sem test_posix_shm
+	test_write_project test_read_solutions test_read_hidden)
+# Without a mount namespace, a project under /tmp keeps /tmp itself
+# read-only to tests (Landlock cannot grant /tmp but not the project in
+# it): a fixed /tmp path then fails with EACCES, not with the grader's
+# message (docs/grading.md says so).
+case $root/ in /tmp/*) ;; *) snapshot_tests+=(test_tmp_file) ;; esac
 # Snapshot mode confines tests with Landlock only where POSIX queues can be
 # granted, through a mount of the mqueue file system (systemd mounts
 # /dev/mqueue; this machine may not): mount it for the run if we can.
@@ -65,7 +77,7 @@ mounted_mqueue=
 if [ "$(stat -f -c %T /dev/mqueue 2>/dev/null)" != mqueue ] && [ "$(id -u)" = 0 ]; then
 	mkdir -p /dev/mqueue && mount -t mqueue mqueue /dev/mqueue && mounted_mqueue=1
 fi
-"$driver" --no-namespaces --keep="$root" --format=json \
+"$driver" --no-namespaces --keep="$root" --hide="$hidden_dir" --format=json \
 	--test="$(IFS=,; echo "${snapshot_tests[*]}")" "$BUILD/tests/engine" \
 	>"$out/engine-snapshot.json" 2>&1
 check_verdicts "$out/engine-snapshot.json" "${snapshot_tests[@]}"

@@ -36,7 +36,8 @@ const struct grade_hint grade_hints[] = {
 	  "A short read is normal on a pipe: it returns what is there. EINTR "
 	  "read nothing; retry it. Only 0 (EOF) and real errors stop the loop.",
 	  "`while (done < len) { n = read(...); if (n == -1 && errno == EINTR) "
-	  "continue; if (n == -1) return -1; if (n == 0) break; done += n; }`" },
+	  "continue; if (n == -1) return -1; if (n == 0) break; done += n; "
+	  "}`" },
 	{ "test_write_all_reports_errors",
 	  "What should happen when write() fails with something other than "
 	  "EINTR, say EBADF?",

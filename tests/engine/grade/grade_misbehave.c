@@ -52,6 +52,8 @@ MISBEHAVIOUR_TEST(fifo_open_no_peer)
 MISBEHAVIOUR_TEST(sem_never_posted)
 MISBEHAVIOUR_TEST(msgrcv_empty)
 MISBEHAVIOUR_TEST(pause_after_signal)
+MISBEHAVIOUR_TEST(huge_malloc)
+MISBEHAVIOUR_TEST(read_hidden)
 MISBEHAVIOUR_TEST(write_project)
 MISBEHAVIOUR_TEST(read_solutions)
 
@@ -92,7 +94,9 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_sem_never_posted), 1, 1, 0.5, NULL },
 	{ GRADE_REF(test_hang_deaf), 1, 1, 1, "the deaf hang" },
 	{ GRADE_REF(test_flood), 1, 1, 0, NULL },
+	{ GRADE_REF(test_huge_malloc), 1, 1, 0, NULL },
 	{ GRADE_REF(test_write_project), 1, 1, 0, NULL },
+	{ GRADE_REF(test_read_hidden), 1, 1, 0, NULL },
 	{ GRADE_REF(test_read_solutions), 1, 1, 0, NULL },
 	{ GRADE_REF(test_fork_bomb), 1, 1, 0, NULL },
 	{ GRADE_REF(test_sysv_msg), 1, 1, 0, NULL },
