@@ -85,6 +85,36 @@ struct mech {
 static unsigned char pattern[PATTERN_LEN];
 static int ctl_down[2], ctl_up[2]; /* commands and acks, outside the test */
 
+/* What the parent removes if it has to stop early: nothing may leak. */
+static struct chan *current;
+static pid_t current_child;
+static int in_child;
+
+/* Kill the child, remove the names and the queue. Async-signal-safe. */
+static void
+clean_up(void)
+{
+	if (in_child || current == NULL)
+		return;
+	if (current_child > 0)
+		kill(current_child, SIGKILL);
+	if (current->dir[0] != '\0') {
+		unlink(current->path[0]);
+		unlink(current->path[1]);
+		rmdir(current->dir);
+	}
+	if (current->msqid != -1)
+		msgctl(current->msqid, IPC_RMID, NULL);
+}
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	clean_up();
+	_exit(1);
+}
+
 static void
 die(const char *fmt, ...)
 {
@@ -96,6 +126,11 @@ die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s\n", strerror(saved));
+	if (in_child) {
+		kill(getppid(), SIGTERM); /* the parent may wait for ever */
+		_exit(1);
+	}
+	clean_up();
 	exit(1);
 }
 
@@ -741,6 +776,7 @@ child_main(const struct mech *m, struct chan *c)
 	char ack = 'k';
 
 	pin(1);
+	in_child = 1;
 	c->is_child = 1;
 	if (m->open(c) == -1)
 		die("%s: child: open", m->name);
@@ -861,21 +897,23 @@ stream(const struct mech *m, struct chan *c, long count)
 static void
 measure(const struct mech *m, int rounds)
 {
-	struct chan c = { .lfd = -1 };
+	struct chan c = { .lfd = -1, .msqid = -1 };
 	uint64_t p50, p99;
 	double rate[RUNS], secs;
 	long count;
 	pid_t pid;
 	int status;
 
+	current = &c;
 	if (m->setup(&c) == -1)
 		die("%s: setup", m->name);
+	fflush(stdout); /* or the child inherits what is not written yet */
 	pid = fork();
 	if (pid == -1)
 		die("fork");
 	if (pid == 0)
 		child_main(m, &c);
-	c.peer = pid;
+	c.peer = current_child = pid;
 	if (m->open(&c) == -1)
 		die("%s: open", m->name);
 
@@ -893,7 +931,9 @@ measure(const struct mech *m, int rounds)
 		errno = ECHILD;
 		die("%s: the child failed", m->name);
 	}
+	current_child = 0;
 	m->teardown(&c);
+	current = NULL;
 	printf("| %-34s | %9.1f | %9.1f | %9.*f |\n", m->name, p50 / 1000.0,
 	       p99 / 1000.0, median(rate, RUNS) < 10 ? 1 : 0,
 	       median(rate, RUNS));
@@ -965,6 +1005,8 @@ main(int argc, char **argv)
 	if (pipe(ctl_down) == -1 || pipe(ctl_up) == -1)
 		die("pipe");
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
 	uname(&u);
 	sched_getaffinity(0, sizeof(allowed), &allowed);
 	printf("Linux %s, %s, %d CPUs (parent on one, child on %s)\n",
