@@ -16,5 +16,5 @@ esac
 mkdir -p "$out"
 "${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -o "$out/measure" \
 	"$ROOT/docs/measure.c" -lrt -pthread
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'): docs/measure.sh $*"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'): docs/measure.sh${*:+ $*}"
 exec "$out/measure" "$@"
