@@ -341,7 +341,9 @@ part_status() {
 	check "ipcgrade: 4 when a lab cannot be graded (no grader)" driver_status 4 "$dir/no-such-lab"
 	make_status() { # want-status want-error make-args...: status, and make's one line
 		local want=$1 error=$2 got=0 lines; shift 2
-		make -s --no-print-directory grade "$@" >"$dir/make.out" 2>&1 || got=$?
+		# As a user types it: not nested in make test (no make[1]: prefix).
+		env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make -s --no-print-directory grade "$@" \
+			>"$dir/make.out" 2>&1 || got=$?
 		lines=$(grep -cE '^make(\[[0-9]+\])?: ' "$dir/make.out")
 		if [ -z "$error" ]; then
 			[ "$got" -eq "$want" ] && [ "$lines" -eq 0 ]
