@@ -1099,13 +1099,13 @@ START_TEST(test_echo_serve_one_fails_cleanly)
 	n = sock_echo_serve_one(listen_fd);
 	grade_fail_clear();
 	require_implemented(n, "sock_echo_serve_one", 1);
-	ck_assert_int_eq(join_peer(pid, 5000), ECHO_OK);
 	ck_assert_msg(n == (ssize_t)client.len,
 		      "a signal interrupted accept() (EINTR) with a client "
 		      "waiting: sock_echo_serve_one() returned %zd (%s), "
 		      "expected %zu. EINTR means \"try again\": loop while "
 		      "accept() fails with EINTR",
 		      n, n == -1 ? ipc_errno_name(errno) : "a count", client.len);
+	ck_assert_int_eq(join_peer(pid, 5000), ECHO_OK);
 	close(listen_fd);
 	unlink(path);
 	/* Any other failure: -1 with its errno, the connection closed. */
