@@ -23,8 +23,8 @@
 int
 sock_unix_listen(const char *path, int backlog)
 {
-	/* TODO(step 1): fill a struct sockaddr_un (refuse a path that does
-	 * not fit in sun_path with ENAMETOOLONG). If a socket file is already
+	/* TODO(step 1): fill a struct sockaddr_un (refuse an empty path with
+	 * EINVAL, one that does not fit in sun_path with ENAMETOOLONG). If a socket file is already
 	 * at the path, probe it with a non-blocking connect(): ECONNREFUSED
 	 * means stale, unlink() it; anything else: fail with EADDRINUSE. Then
 	 * socket(AF_UNIX, SOCK_STREAM), bind(), listen(). Close the socket on

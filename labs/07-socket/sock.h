@@ -41,9 +41,12 @@
  * is left alone.
  * @param path    file system path of the socket (in a directory you own)
  * @param backlog how many connections may wait for accept() (see listen(2))
- * @return the listening descriptor; -1 with errno set: ENAMETOOLONG (path
- *         too long), EADDRINUSE (a live server or another kind of file is
- *         at @p path), or from socket/bind/listen.
+ * @return the listening descriptor; -1 with errno set: EINVAL (@p path
+ *         NULL or empty: an empty sun_path would name a socket in Linux's
+ *         abstract namespace), ENAMETOOLONG (path too long), EADDRINUSE (a
+ *         live server or another kind of file is at @p path), or from
+ *         socket/bind/listen. Nothing is left open, and no socket file
+ *         this call created is left behind, on failure.
  */
 int sock_unix_listen(const char *path, int backlog);
 
@@ -51,8 +54,8 @@ int sock_unix_listen(const char *path, int backlog);
  * @brief Step 1: connect a Unix domain stream socket to the server at
  *        @p path.
  * @param path the server's socket path
- * @return the connected descriptor; -1 with errno set: ENAMETOOLONG,
- *         ENOENT (no socket file), ECONNREFUSED (a socket file nobody
+ * @return the connected descriptor; -1 with errno set: EINVAL (@p path
+ *         NULL or empty), ENAMETOOLONG, ENOENT (no socket file), ECONNREFUSED (a socket file nobody
  *         listens on), or from socket/connect. No descriptor is left open
  *         on failure.
  */
@@ -173,8 +176,9 @@ struct sock_server_stats {
  * @param stop_fd     readable when the server must stop (e.g. a pipe)
  * @param max_clients most clients connected at once (at least 1)
  * @param stats       filled in (zeroed first); may be NULL
- * @return the number of clients accepted; -1 with errno set (EINVAL,
- *         ENOMEM, or from poll/accept) after closing every client.
+ * @return the number of clients accepted; -1 with errno set (EINVAL:
+ *         @p max_clients is 0; ENOMEM; or from poll/accept) after closing
+ *         every client and freeing what it allocated.
  */
 long sock_poll_server(int listen_fd, int stop_fd, size_t max_clients,
 		      struct sock_server_stats *stats);
@@ -258,7 +262,8 @@ struct sock_backoff {
  * @param backoff the schedule and the delay function
  * @return the connected descriptor; -1 with errno set: the last connect()
  *         error after max_attempts, the delay function's errno when it gave
- *         up, EINVAL (bad backoff), or at once for any other connect()
+ *         up, EINVAL (bad backoff: NULL, no delay function, first_ms 0),
+ *         or at once for any other connect()
  *         error (e.g. ENAMETOOLONG, EACCES).
  */
 int sock_unix_connect_retry(const char *path,
@@ -274,8 +279,9 @@ int sock_unix_connect_retry(const char *path,
  * getsockname() to learn the port actually bound.
  * @param port    in: the port wanted, 0 for any; out: the port bound
  * @param backlog see listen(2)
- * @return the listening descriptor; -1 with errno set from socket, bind
- *         (EADDRINUSE), listen or getsockname.
+ * @return the listening descriptor; -1 with errno set: EINVAL (@p port
+ *         is NULL), or from socket, bind (EADDRINUSE), listen or
+ *         getsockname (the socket is closed).
  */
 int sock_tcp_listen(uint16_t *port, int backlog);
 
@@ -290,8 +296,8 @@ int sock_tcp_connect(uint16_t port);
 /**
  * @brief Step 6: a UDP socket bound to 127.0.0.1 port @p *port.
  * @param port in: the port wanted, 0 for any; out: the port bound
- * @return the descriptor; -1 with errno set from socket, bind or
- *         getsockname.
+ * @return the descriptor; -1 with errno set: EINVAL (@p port is NULL),
+ *         or from socket, bind or getsockname (the socket is closed).
  */
 int sock_udp_open(uint16_t *port);
 

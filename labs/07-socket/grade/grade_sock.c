@@ -294,6 +294,179 @@ new_sockets(const struct fd_snapshot *s, int keep, int *first)
 	return count;
 }
 
+/* ------------------------------------------------ calls that fail */
+
+/*
+ * grade_fail_nth() makes the student's socket(), bind(), listen(),
+ * accept(), connect(), recv(), send(), malloc() ... fail. Not poll(),
+ * sendto() or recvfrom(): this grader wraps those itself (-Wl,--wrap= in
+ * the lab's Makefile), and local_fail_nth() makes the nth call from now
+ * fail with an errno, once. The grader's own calls count too while one is
+ * armed: arm right before the call under test, clear right after.
+ */
+int __real_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+int __wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+ssize_t __real_sendto(int fd, const void *buf, size_t len, int flags,
+		      const struct sockaddr *to, socklen_t to_len);
+ssize_t __wrap_sendto(int fd, const void *buf, size_t len, int flags,
+		      const struct sockaddr *to, socklen_t to_len);
+ssize_t __real_recvfrom(int fd, void *buf, size_t len, int flags,
+			struct sockaddr *from, socklen_t *from_len);
+ssize_t __wrap_recvfrom(int fd, void *buf, size_t len, int flags,
+			struct sockaddr *from, socklen_t *from_len);
+
+/** The calls this grader wraps itself. */
+enum local_call { LOCAL_POLL, LOCAL_SENDTO, LOCAL_RECVFROM, LOCAL_COUNT };
+
+static const char *const local_names[LOCAL_COUNT] = { "poll", "sendto",
+						      "recvfrom" };
+
+static struct {
+	unsigned nth;	/**< 0: nothing armed */
+	unsigned calls; /**< calls since it was armed */
+	int err;	/**< the errno the failed call sets */
+	bool fired;	/**< the nth call came and failed */
+} local_faults[LOCAL_COUNT];
+
+/** Should this call of @p c fail? If so, errno is set for it. */
+static bool
+local_should_fail(enum local_call c)
+{
+	if (local_faults[c].nth == 0 ||
+	    ++local_faults[c].calls != local_faults[c].nth)
+		return false;
+	local_faults[c].fired = true;
+	errno = local_faults[c].err;
+	return true;
+}
+
+int
+__wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	return local_should_fail(LOCAL_POLL) ? -1
+					     : __real_poll(fds, nfds, timeout);
+}
+
+ssize_t
+__wrap_sendto(int fd, const void *buf, size_t len, int flags,
+	      const struct sockaddr *to, socklen_t to_len)
+{
+	if (local_should_fail(LOCAL_SENDTO))
+		return -1;
+	return __real_sendto(fd, buf, len, flags, to, to_len);
+}
+
+ssize_t
+__wrap_recvfrom(int fd, void *buf, size_t len, int flags,
+		struct sockaddr *from, socklen_t *from_len)
+{
+	if (local_should_fail(LOCAL_RECVFROM))
+		return -1;
+	return __real_recvfrom(fd, buf, len, flags, from, from_len);
+}
+
+/** Make the @p nth call of @p c from now fail with @p err. */
+static void
+local_fail_nth(enum local_call c, unsigned nth, int err)
+{
+	local_faults[c].nth = nth;
+	local_faults[c].calls = 0;
+	local_faults[c].err = err;
+	local_faults[c].fired = false;
+}
+
+/** Arm the same failure for each engine-wrapped function of a NULL-ended
+ *  list (the code under test uses one of them: recv(), read() or
+ *  recvmsg(), say). */
+static void
+fail_nth_each(const char *const *functions, unsigned nth, int err)
+{
+	for (size_t i = 0; functions[i] != NULL; i++)
+		grade_fail_nth(functions[i], nth, err);
+}
+
+/** Calls that receive from a socket, send to one, and accept on one. */
+static const char *const receiving_calls[] = { "recv", "read", "recvmsg",
+					       "readv", NULL };
+static const char *const sending_calls[] = { "send", "write", "sendmsg",
+					     "writev", NULL };
+static const char *const accepting_calls[] = { "accept", "accept4", NULL };
+
+/** "1st", "2nd", "3rd", "4th" ... */
+static const char *
+nth_suffix(unsigned n)
+{
+	return n % 100 / 10 == 1 ? "th"
+	       : n % 10 == 1	 ? "st"
+	       : n % 10 == 2	 ? "nd"
+	       : n % 10 == 3	 ? "rd"
+				 : "th";
+}
+
+/**
+ * Disarm everything (engine and local) and describe in @p out the injected
+ * failures that happened ("" when none did). errno is kept.
+ */
+static bool
+fail_clear(char *out, size_t out_len)
+{
+	int err = errno;
+	size_t len = grade_fail_describe(out, out_len);
+
+	grade_fail_clear();
+	for (int c = 0; c < LOCAL_COUNT; c++) {
+		if (local_faults[c].fired && len < out_len)
+			len += (size_t)snprintf(
+				out + len, out_len - len,
+				"%sthe %u%s %s() call failed with %s",
+				len ? " and " : "", local_faults[c].nth,
+				nth_suffix(local_faults[c].nth), local_names[c],
+				ipc_errno_name(local_faults[c].err));
+		local_faults[c].nth = 0;
+		local_faults[c].fired = false;
+	}
+	errno = err;
+	return len > 0;
+}
+
+/**
+ * After a call under test with failures armed: if one happened, the call
+ * must have returned -1 with errno @p err (for the engine's failures the
+ * engine also checks the fds opened since arming). Everything is disarmed.
+ * Returns whether a failure happened; @p injected describes it.
+ */
+static bool
+expect_failure(long ret, int err, const char *call, char *injected,
+	       size_t injected_len)
+{
+	int got = errno;
+	bool local = false;
+
+	for (int c = 0; c < LOCAL_COUNT; c++) {
+		local |= local_faults[c].fired;
+		if (!local_faults[c].fired)
+			local_faults[c].nth = 0; /* armed, never reached */
+	}
+	if (!local) { /* only the engine's: it checks fds too */
+		grade_fail_describe(injected, injected_len);
+		errno = got;
+		if (!grade_expect_clean_failure(ret, err, call)) {
+			injected[0] = '\0';
+			return false;
+		}
+		return true;
+	}
+	fail_clear(injected, injected_len);
+	ck_assert_msg(ret == -1 && got == err,
+		      "when %s, %s returned %ld (%s): expected -1 with %s. "
+		      "Only EINTR means \"try again\": any other error ends "
+		      "the call, with its errno",
+		      injected, call, ret, ret == -1 ? ipc_errno_name(got) : "ok",
+		      ipc_errno_name(err));
+	errno = got;
+	return true;
+}
+
 /* ----------------------------------------------------- the test's peers */
 
 #define MAX_PEERS 4
@@ -663,6 +836,126 @@ START_TEST(test_unix_connect_reports_errors)
 }
 END_TEST
 
+START_TEST(test_unix_listen_rejects_empty_path)
+{
+	int fd;
+
+	errno = 0;
+	fd = sock_unix_listen("", 8);
+	GRADE_IMPLEMENTED(fd, "sock_unix_listen", 1);
+	if (fd >= 0)
+		close(fd);
+	ck_assert_msg(fd == -1 && errno == EINVAL,
+		      "sock_unix_listen(\"\") returned %d (%s): expected -1 with "
+		      "EINVAL. An empty sun_path is no file at all: bind() "
+		      "would name a socket in Linux's abstract namespace, which "
+		      "nobody can find by path",
+		      fd, fd == -1 ? ipc_errno_name(errno) : "a socket");
+	errno = 0;
+	fd = sock_unix_connect("");
+	GRADE_IMPLEMENTED(fd, "sock_unix_connect", 1);
+	if (fd >= 0)
+		close(fd);
+	ck_assert_msg(fd == -1 && errno == EINVAL,
+		      "sock_unix_connect(\"\") returned %d (%s): expected -1 "
+		      "with EINVAL",
+		      fd, fd == -1 ? ipc_errno_name(errno) : "a socket");
+}
+END_TEST
+
+START_TEST(test_unix_listen_cleans_up_when_calls_fail)
+{
+	static const struct {
+		const char *function;
+		int err;
+	} cases[] = { { "socket", EMFILE },
+		      { "bind", EACCES },
+		      { "listen", EADDRINUSE } };
+	const char *path = grade_path("stale.sock");
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		bool failed = true;
+		/* A stale file is there: a probe socket, then the server's.
+		 * Each call of the function in turn fails. */
+		for (unsigned k = 1; k <= 3 && failed; k++) {
+			struct stat st;
+			int fd;
+			if (lstat(path, &st) == -1)
+				make_stale_socket(path);
+			grade_fail_nth(cases[c].function, k, cases[c].err);
+			fd = sock_unix_listen(path, 8);
+			failed = grade_expect_clean_failure(fd, cases[c].err,
+							    "sock_unix_listen()");
+			GRADE_IMPLEMENTED(fd, "sock_unix_listen", 1);
+			if (!failed) {
+				ck_assert_msg(fd >= 0,
+					      "sock_unix_listen() failed: %s",
+					      ipc_errno_name(errno));
+				close(fd);
+				unlink(path);
+				continue;
+			}
+			ck_assert_msg(strcmp(cases[c].function, "listen") != 0 ||
+					      lstat(path, &st) == -1,
+				      "when listen() failed, sock_unix_listen() "
+				      "returned -1 but left the socket file that "
+				      "bind() had made: unlink() it on that path "
+				      "too, or it stays behind, stale");
+		}
+	}
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_unix_unlisten_reports_errors)
+{
+	const char *path = grade_path("gone.sock");
+	int fd = unix_listen(path), rc;
+
+	ck_assert_int_eq(unlink(path), 0); /* someone removed it already */
+	errno = 0;
+	rc = sock_unix_unlisten(fd, path);
+	GRADE_IMPLEMENTED(rc, "sock_unix_unlisten", 1);
+	ck_assert_msg(rc == -1 && errno == ENOENT,
+		      "the socket file was already gone: sock_unix_unlisten() "
+		      "returned %d (%s), expected -1 with ENOENT from unlink()",
+		      rc, rc == -1 ? ipc_errno_name(errno) : "success");
+	ck_assert_msg(fcntl(fd, F_GETFD) == -1,
+		      "when unlink() fails the descriptor must still be closed");
+	fd = unix_listen(path);
+	close(fd); /* a descriptor that is no longer open */
+	errno = 0;
+	rc = sock_unix_unlisten(fd, path);
+	ck_assert_msg(rc == -1 && errno == EBADF,
+		      "sock_unix_unlisten() of a closed descriptor returned %d "
+		      "(%s), expected -1 with EBADF from close()",
+		      rc, rc == -1 ? ipc_errno_name(errno) : "success");
+	ck_assert_msg(access(path, F_OK) == -1,
+		      "when close() fails the socket file must still be "
+		      "unlinked: it outlives the socket");
+}
+END_TEST
+
+/** A Unix stream pair for the test (both ends closed by the test). */
+static void
+make_pair(int s[2])
+{
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s), 0);
+}
+
+/** A Unix stream pair, the test's end (s[0]) non-blocking: code under
+ *  test that waits for what never comes fails (EAGAIN) instead of hanging. */
+static void
+make_pair_nonblocking(int s[2])
+{
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s), 0);
+	ck_assert_int_ne(fcntl(s[0], F_SETFL, O_NONBLOCK), -1);
+}
+
+/** An answer longer than the 50 bytes a test gives sock_echo_roundtrip(). */
+static const char big_answer[] = "an answer of more than fifty bytes, which "
+				 "does not fit in the reply buffer";
+
 /** What an echo client helper does. */
 struct echo_client {
 	const char *path; /**< Unix server, or NULL for TCP */
@@ -761,6 +1054,67 @@ START_TEST(test_echo_serve_one_short_io)
 }
 END_TEST
 
+/**
+ * Run sock_echo_serve_one() against a plain client while the @p nth call
+ * of @p functions fails with @p err. Returns whether it did fail (then
+ * cleanly: -1 with that errno, the connection closed).
+ */
+static bool
+serve_one_with_failure(const char *const *functions, unsigned nth, int err)
+{
+	const char *path = grade_path("echo.sock");
+	struct echo_client client = { path, 0, 20000 };
+	int listen_fd = unix_listen(path);
+	pid_t pid = spawn_peer(echo_client_helper, &client);
+	char injected[160];
+	bool failed;
+	ssize_t n;
+
+	fail_nth_each(functions, nth, err);
+	n = sock_echo_serve_one(listen_fd);
+	failed = expect_failure(n, err, "sock_echo_serve_one()", injected,
+				sizeof(injected));
+	require_implemented(n, "sock_echo_serve_one", 1);
+	close(listen_fd); /* a client still waiting in the backlog is reset */
+	unlink(path);
+	join_peer(pid, 5000); /* what it saw does not matter here */
+	ck_assert_msg(failed || n == (ssize_t)client.len,
+		      "sock_echo_serve_one() returned %zd (%s), expected %zu",
+		      n, n == -1 ? ipc_errno_name(errno) : "a count", client.len);
+	return failed;
+}
+
+START_TEST(test_echo_serve_one_fails_cleanly)
+{
+	const char *path = grade_path("echo.sock");
+	struct echo_client client = { path, 0, 20000 };
+	int listen_fd;
+	pid_t pid;
+	ssize_t n;
+
+	/* An interrupted accept() is tried again. */
+	listen_fd = unix_listen(path);
+	pid = spawn_peer(echo_client_helper, &client);
+	fail_nth_each(accepting_calls, 1, EINTR);
+	n = sock_echo_serve_one(listen_fd);
+	grade_fail_clear();
+	require_implemented(n, "sock_echo_serve_one", 1);
+	ck_assert_msg(n == (ssize_t)client.len,
+		      "a signal interrupted accept() (EINTR) with a client "
+		      "waiting: sock_echo_serve_one() returned %zd (%s), "
+		      "expected %zu. EINTR means \"try again\": loop while "
+		      "accept() fails with EINTR",
+		      n, n == -1 ? ipc_errno_name(errno) : "a count", client.len);
+	ck_assert_int_eq(join_peer(pid, 5000), ECHO_OK);
+	close(listen_fd);
+	unlink(path);
+	/* Any other failure: -1 with its errno, the connection closed. */
+	serve_one_with_failure(accepting_calls, 1, EMFILE);
+	serve_one_with_failure(receiving_calls, 1, ECONNRESET);
+	serve_one_with_failure(sending_calls, 1, ENOBUFS);
+}
+END_TEST
+
 /** Exit codes of echo_server_helper(). */
 enum { SERVER_OK, SERVER_NO_CLIENT = 2, SERVER_NO_SHUTDOWN };
 
@@ -787,15 +1141,19 @@ echo_server_helper(void *arg)
 	}
 }
 
-/** Round trip @p len bytes with sock_echo_roundtrip() over @p fd. */
+/** Round trip @p len bytes with sock_echo_roundtrip() over @p fd (with
+ *  @p faults: short counts and EINTR on every call). */
 static void
-check_roundtrip(int listen_fd, int fd, size_t len)
+check_roundtrip(int listen_fd, int fd, size_t len, bool faults)
 {
 	unsigned char *msg = (unsigned char *)grade_pattern(len, 5), *reply = malloc(len + 16);
 	pid_t pid = spawn_peer(echo_server_helper, &listen_fd);
-	ssize_t n = sock_echo_roundtrip(fd, msg, len, reply, len + 16);
+	ssize_t n;
 	int code;
 
+	grade_inject_short_io(faults);
+	n = sock_echo_roundtrip(fd, msg, len, reply, len + 16);
+	grade_inject_short_io(false);
 	require_implemented(n, "sock_echo_roundtrip", 1);
 	code = join_peer(pid, 5000);
 	ck_assert_msg(code != SERVER_NO_SHUTDOWN,
@@ -804,8 +1162,13 @@ check_roundtrip(int listen_fd, int fd, size_t len)
 		      "call shutdown(fd, SHUT_WR): the server's recv() then "
 		      "returns 0 and it knows the request is complete");
 	ck_assert_msg(n == (ssize_t)len,
-		      "sock_echo_roundtrip() of %zu bytes returned %zd (%s)", len,
-		      n, n == -1 ? ipc_errno_name(errno) : "a different count");
+		      "sock_echo_roundtrip() of %zu bytes returned %zd (%s)%s",
+		      len, n, n == -1 ? ipc_errno_name(errno) : "a different count",
+		      faults ? " while send() and recv() were interrupted "
+			       "(EINTR) or moved fewer bytes than asked: retry "
+			       "after EINTR, and go on from where a short call "
+			       "stopped"
+			     : "");
 	ck_assert_msg(grade_first_mismatch(msg, reply, len) == len,
 		      "the reply differs from the request at offset %zu",
 		      grade_first_mismatch(msg, reply, len));
@@ -815,26 +1178,92 @@ check_roundtrip(int listen_fd, int fd, size_t len)
 
 /** Connect to a fresh listening socket and check a round trip of @p len. */
 static void
-check_connected_roundtrip(size_t len)
+check_connected_roundtrip(size_t len, bool faults)
 {
 	const char *path = grade_path("echo.sock");
 	int listen_fd = unix_listen(path), fd = try_unix_connect(path);
 
 	ck_assert_msg(fd != -1, "connect: %s", strerror(errno));
-	check_roundtrip(listen_fd, fd, len);
+	check_roundtrip(listen_fd, fd, len, faults);
 	close(fd);
 	close(listen_fd);
 }
 
 START_TEST(test_echo_roundtrip_echoes)
 {
-	check_connected_roundtrip(40000);
+	check_connected_roundtrip(40000, false);
 }
 END_TEST
 
 START_TEST(test_echo_roundtrip_empty)
 {
-	check_connected_roundtrip(0);
+	check_connected_roundtrip(0, false);
+}
+END_TEST
+
+START_TEST(test_echo_roundtrip_short_io)
+{
+	check_connected_roundtrip(SOCK_ECHO_MAX, true);
+}
+END_TEST
+
+START_TEST(test_echo_roundtrip_fails_cleanly)
+{
+	unsigned char *big = (unsigned char *)grade_pattern(SOCK_ECHO_MAX + 1, 5);
+	unsigned char reply[50 + 8], extra;
+	char injected[160];
+	int s[2];
+	ssize_t n;
+
+	/* A request over SOCK_ECHO_MAX: refused before anything is sent. */
+	make_pair_nonblocking(s);
+	errno = 0;
+	n = sock_echo_roundtrip(s[0], big, SOCK_ECHO_MAX + 1, reply, sizeof(reply));
+	GRADE_IMPLEMENTED(n, "sock_echo_roundtrip", 1);
+	ck_assert_msg(n == -1 && errno == EMSGSIZE,
+		      "a request of SOCK_ECHO_MAX + 1 bytes: sock_echo_roundtrip() "
+		      "returned %zd (%s), expected -1 with EMSGSIZE",
+		      n, n == -1 ? ipc_errno_name(errno) : "a count");
+	ck_assert_msg(recv(s[1], &extra, 1, MSG_DONTWAIT) == -1,
+		      "a request over SOCK_ECHO_MAX was refused, yet bytes of it "
+		      "went out: check the length before sending anything");
+	close(s[0]);
+	close(s[1]);
+	free(big);
+
+	/* An answer longer than cap: EMSGSIZE, nothing written past cap. */
+	make_pair_nonblocking(s);
+	ck_assert_int_eq(send_all(s[1], big_answer, sizeof(big_answer)),
+			 (ssize_t)sizeof(big_answer));
+	ck_assert_int_eq(shutdown(s[1], SHUT_WR), 0);
+	memset(reply, 0xEE, sizeof(reply));
+	errno = 0;
+	n = sock_echo_roundtrip(s[0], "x", 1, reply, 50);
+	ck_assert_msg(n == -1 && errno == EMSGSIZE,
+		      "the server answered %zu bytes into a 50-byte buffer: "
+		      "sock_echo_roundtrip() returned %zd (%s), expected -1 with "
+		      "EMSGSIZE. With the buffer full, receive one byte more: "
+		      "if it comes, the answer did not fit",
+		      sizeof(big_answer), n,
+		      n == -1 ? ipc_errno_name(errno) : "a count");
+	for (size_t i = 50; i < sizeof(reply); i++)
+		ck_assert_msg(reply[i] == 0xEE, "sock_echo_roundtrip() wrote past "
+			      "the %d bytes of the buffer: buffer overflow", 50);
+	close(s[0]);
+	close(s[1]);
+
+	/* A failing recv(): -1 with its errno, at once. */
+	make_pair_nonblocking(s);
+	ck_assert_int_eq(send_all(s[1], "x", 1), 1);
+	ck_assert_int_eq(shutdown(s[1], SHUT_WR), 0);
+	fail_nth_each(receiving_calls, 1, ECONNRESET);
+	n = sock_echo_roundtrip(s[0], "x", 1, reply, 50);
+	if (!expect_failure(n, ECONNRESET, "sock_echo_roundtrip()", injected,
+			    sizeof(injected)))
+		ck_abort_msg("sock_echo_roundtrip() received without recv(), "
+			     "read() or recvmsg()?");
+	close(s[0]);
+	close(s[1]);
 }
 END_TEST
 
@@ -958,14 +1387,21 @@ struct frames {
 	bool bytewise; /**< one byte per send() */
 };
 
-/** Send frames (seed = index) then close. */
+/** Send frames (seed = index) then close. A bytewise sender also keeps its
+ *  send buffer at the minimum: only a few bytes are ever in flight, so even
+ *  a receiver that lags (a loaded machine) never finds a whole message
+ *  waiting, and one recv() per message cannot pass by luck. */
 static int
 frames_helper(void *arg)
 {
 	const struct frames *f = arg;
+	const int tiny = 1; /* the kernel raises it to its minimum */
 
 	signal(SIGPIPE, SIG_IGN);
 	close(f->other_fd);
+	if (f->bytewise &&
+	    setsockopt(f->fd, SOL_SOCKET, SO_SNDBUF, &tiny, sizeof(tiny)) == -1)
+		return 2;
 	for (int i = 0; i < f->count; i++) {
 		unsigned char *frame = make_frame(f->sizes[i], (unsigned)i);
 		size_t total = SOCK_HEADER_LEN + f->sizes[i];
@@ -1002,10 +1438,11 @@ check_frames_from_peer(const size_t *sizes, int count, bool bytewise,
 
 START_TEST(test_msg_recv_byte_by_byte_peer)
 {
-	static const size_t sizes[] = { 3000, 1, 0, 700 };
+	static const size_t sizes[] = { 9000, 1, 0, 700 };
 
 	check_frames_from_peer(sizes, 4, true, false,
-			       "the peer sent every byte with its own send()");
+			       "the peer sent every byte with its own send(), "
+			       "never more than a few bytes ahead");
 }
 END_TEST
 
@@ -1141,6 +1578,80 @@ START_TEST(test_msg_recv_too_long)
 }
 END_TEST
 
+START_TEST(test_msg_send_fails_cleanly)
+{
+	unsigned char *payload = (unsigned char *)grade_pattern(20000, 2), extra;
+	char injected[160];
+	int s[2];
+	ssize_t n;
+
+#if SIZE_MAX > UINT32_MAX
+	/* A length the 4-byte header cannot hold: refused, nothing sent. */
+	make_pair_nonblocking(s);
+	errno = 0;
+	n = sock_send_msg(s[0], payload, (size_t)UINT32_MAX + 1);
+	GRADE_IMPLEMENTED(n, "sock_send_msg", 2);
+	ck_assert_msg(n == -1 && errno == EMSGSIZE,
+		      "sock_send_msg() of UINT32_MAX + 1 bytes returned %zd (%s): "
+		      "the 4-byte header cannot hold that length, expected -1 "
+		      "with EMSGSIZE before sending anything",
+		      n, n == -1 ? ipc_errno_name(errno) : "a count");
+	ck_assert_msg(recv(s[1], &extra, 1, MSG_DONTWAIT) == -1,
+		      "a message too long for the header was refused, yet bytes "
+		      "went out: check the length before sending the header");
+	close(s[0]);
+	close(s[1]);
+#endif
+	/* send() fails after part of the payload went out: -1 with its errno
+	 * (not a retry from the wrong place). */
+	make_pair(s);
+	grade_inject_short_io(true);
+	fail_nth_each(sending_calls, 3, EPIPE);
+	n = sock_send_msg(s[0], payload, 20000);
+	grade_inject_short_io(false);
+	GRADE_IMPLEMENTED(n, "sock_send_msg", 2);
+	if (!expect_failure(n, EPIPE, "sock_send_msg()", injected,
+			    sizeof(injected)))
+		ck_abort_msg("sock_send_msg() of 20000 bytes with short sends "
+			     "made fewer than 3 calls to send()?");
+	close(s[0]);
+	close(s[1]);
+	free(payload);
+}
+END_TEST
+
+START_TEST(test_msg_recv_fails_cleanly)
+{
+	unsigned char *frame = make_frame(20000, 2), *buf = malloc(20000);
+	char injected[160];
+	size_t len;
+	int s[2], r;
+
+	ck_assert(frame != NULL && buf != NULL);
+	for (unsigned nth = 1; nth <= 3; nth += 2) {
+		/* The 1st recv() fails, or the 3rd, after part of the message
+		 * came (short reads): -1 with its errno either way. */
+		make_pair(s);
+		ck_assert_int_eq(send_all(s[1], frame, SOCK_HEADER_LEN + 20000),
+				 SOCK_HEADER_LEN + 20000);
+		grade_inject_short_io(nth > 1);
+		fail_nth_each(receiving_calls, nth, ECONNRESET);
+		r = sock_recv_msg(s[0], buf, 20000, &len);
+		grade_inject_short_io(false);
+		GRADE_IMPLEMENTED(r, "sock_recv_msg", 2);
+		if (!expect_failure(r, ECONNRESET, "sock_recv_msg()", injected,
+				    sizeof(injected)))
+			ck_abort_msg("sock_recv_msg() of a 20000-byte message "
+				     "with short reads made fewer than 3 calls "
+				     "to recv()?");
+		close(s[0]);
+		close(s[1]);
+	}
+	free(frame);
+	free(buf);
+}
+END_TEST
+
 static long
 send_msg_to(int fd)
 {
@@ -1178,6 +1689,7 @@ struct poll_clients {
 	size_t base;        /**< message sizes: base, base + 100, ... */
 	bool dribble;       /**< the first finished client sends byte by byte */
 	struct ipc_ready ready; /**< survive_helper: signalled when set up */
+	int stop_fd;        /**< the stop pipe's write end */
 };
 
 /** Exit codes of the poll-server helpers: CODE + client index. */
@@ -1334,26 +1846,82 @@ poll_setup(struct poll_run *run, int (*helper)(void *), struct poll_clients *cli
 	clients->path = grade_path("poll.sock");
 	run->listen_fd = unix_listen(clients->path);
 	ck_assert_int_eq(pipe2(run->stop, O_CLOEXEC), 0);
+	clients->stop_fd = run->stop[1];
 	pid = spawn_peer(helper, clients);
 	close(run->stop[1]); /* the helper's copy closes when it is done */
 	return pid;
 }
 
-/** Run the server; check that it closed every client it accepted. */
+/** Heap that may stay in use after the server returns (stdio buffers and
+ *  the like): far less than the slots of even one client. */
+#define HEAP_SLACK 16384
+
+/** Check that sock_poll_server() freed what it allocated. */
 static void
-poll_serve(struct poll_run *run, size_t max_clients, bool faults)
+check_server_heap(size_t before, const char *when)
 {
-	int leaked, first;
+	size_t after = grade_heap_in_use();
+
+	ck_assert_msg(after <= before + HEAP_SLACK,
+		      "%s, sock_poll_server() returned with %zu bytes more of "
+		      "heap in use than before: free() the client slots and the "
+		      "pollfd array on every way out",
+		      when, after - before);
+}
+
+/** Faults for poll_serve(): every third recv() and send() is interrupted
+ *  (EINTR), the others move at most 4093 bytes, and so are the first
+ *  poll() and the first accept(). */
+static void
+arm_short_io(void)
+{
+	grade_inject_short_io(true);
+	local_fail_nth(LOCAL_POLL, 1, EINTR);
+	fail_nth_each(accepting_calls, 1, EINTR);
+}
+
+/** Faults for poll_serve(): the server's first recv() fails (ECONNRESET). */
+static void
+arm_recv_failure(void)
+{
+	fail_nth_each(receiving_calls, 1, ECONNRESET);
+}
+
+/**
+ * Run the server (with the faults @p arm sets up, or none when NULL);
+ * check that it returned normally, closed every client it accepted and
+ * freed its memory.
+ */
+static void
+poll_serve(struct poll_run *run, size_t max_clients, void (*arm)(void))
+{
+	char injected[160];
+	size_t heap;
+	int leaked, first, err;
 
 	memset(&run->stats, 0xff, sizeof(run->stats));
 	snapshot_fds(&run->before);
-	grade_inject_short_io(faults);
+	heap = grade_heap_in_use();
+	if (arm != NULL)
+		arm();
 	run->served = sock_poll_server(run->listen_fd, run->stop[0], max_clients,
 				       &run->stats);
+	err = errno;
 	grade_inject_short_io(false);
+	fail_clear(injected, sizeof(injected));
+	errno = err;
 	require_implemented(run->served, "sock_poll_server", 3);
-	ck_assert_msg(run->served >= 0, "sock_poll_server() failed: %s",
-		      ipc_errno_name(errno));
+	ck_assert_msg(run->served >= 0, "sock_poll_server() failed with %s%s%s%s",
+		      ipc_errno_name(err), injected[0] ? " after " : "", injected,
+		      arm == arm_short_io
+			      ? ": EINTR from poll(), accept(), recv() or send() "
+				"means \"try again\", and a short recv() or "
+				"send() is normal"
+		      : arm == arm_recv_failure
+			      ? ": a client whose recv() fails is gone; drop "
+				"that client, and serve the others"
+			      : "");
+	check_server_heap(heap, "after the stop fd became readable");
 	leaked = new_sockets(&run->before, -1, &first);
 	ck_assert_msg(leaked == 0,
 		      "fd leak on disconnect: after sock_poll_server() returned, "
@@ -1373,7 +1941,7 @@ START_TEST(test_poll_server_many_clients_at_once)
 	struct poll_run run;
 	pid_t pid = poll_setup(&run, many_clients_helper, &clients);
 
-	poll_serve(&run, 8, false);
+	poll_serve(&run, 8, NULL);
 	check_clients_code(join_peer(pid, 8000), clients.count);
 	ck_assert_msg(run.served == 5 && run.stats.accepted == 5,
 		      "5 clients connected; sock_poll_server() returned %ld and "
@@ -1390,7 +1958,7 @@ START_TEST(test_poll_server_short_io)
 	struct poll_run run;
 	pid_t pid = poll_setup(&run, many_clients_helper, &clients);
 
-	poll_serve(&run, 8, true);
+	poll_serve(&run, 8, arm_short_io);
 	check_clients_code(join_peer(pid, 8000), clients.count);
 	ck_assert_msg(run.stats.messages == 4, "4 messages were echoed, the "
 		      "stats say %lu", run.stats.messages);
@@ -1461,7 +2029,7 @@ START_TEST(test_poll_server_survives_disconnects)
 	/* A handler, not SIG_DFL: the test survives to name the bug. */
 	sigemptyset(&counting.sa_mask);
 	sigaction(SIGPIPE, &counting, NULL);
-	poll_serve(&run, 8, false);
+	poll_serve(&run, 8, NULL);
 	ck_assert_msg(sigpipes == 0,
 		      "SIGPIPE: a client hung up without reading its echo and "
 		      "your server's send() raised SIGPIPE, whose default action "
@@ -1494,7 +2062,7 @@ START_TEST(test_poll_server_closes_disconnected_clients)
 	struct poll_run run;
 	pid_t pid = poll_setup(&run, sequential_clients_helper, &clients);
 
-	poll_serve(&run, 4, false);
+	poll_serve(&run, 4, NULL);
 	check_clients_code(join_peer(pid, 8000), clients.count);
 	ck_assert_msg(run.served == 30, "30 clients came one after another; "
 		      "sock_poll_server() returned %ld", run.served);
@@ -1507,11 +2075,282 @@ START_TEST(test_poll_server_respects_max_clients)
 	struct poll_run run;
 	pid_t pid = poll_setup(&run, queued_clients_helper, &clients);
 
-	poll_serve(&run, 2, false);
+	poll_serve(&run, 2, NULL);
 	check_clients_code(join_peer(pid, 8000), clients.count);
 	ck_assert_msg(run.served == 5 && run.stats.messages == 5,
 		      "5 clients (at most 2 at once): returned %ld, %lu echoes",
 		      run.served, run.stats.messages);
+}
+END_TEST
+
+START_TEST(test_poll_server_rejects_zero_clients)
+{
+	struct sock_server_stats stats;
+	int listen_fd = unix_listen(grade_path("poll.sock")), stop[2];
+	long r;
+
+	ck_assert_int_eq(pipe2(stop, O_CLOEXEC), 0);
+	ck_assert_int_eq(write(stop[1], "s", 1), 1); /* a server that runs stops */
+	errno = 0;
+	r = sock_poll_server(listen_fd, stop[0], 0, &stats);
+	GRADE_IMPLEMENTED(r, "sock_poll_server", 3);
+	ck_assert_msg(r == -1 && errno == EINVAL,
+		      "sock_poll_server() with max_clients 0 returned %ld (%s): "
+		      "expected -1 with EINVAL (a server that may hold no client "
+		      "can serve nobody)",
+		      r, r == -1 ? ipc_errno_name(errno) : "a count");
+	close(stop[0]);
+	close(stop[1]);
+	close(listen_fd);
+}
+END_TEST
+
+/** Exit codes of stay_connected_helper() besides the POLL_* ones. */
+enum { POLL_NO_EOF = 9 };
+
+/** One echo (so the server surely accepted), then stop the server while
+ *  still connected: the server must close this client (EOF). */
+static int
+stay_connected_helper(void *arg)
+{
+	const struct poll_clients *p = arg;
+	unsigned char *frame = make_frame(50, 1), byte;
+	int fd = try_unix_connect(p->path), code;
+	ssize_t got;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (frame == NULL || fd == -1)
+		return POLL_SETUP;
+	code = finish_and_check(fd, frame, SOCK_HEADER_LEN + 50, 0, false, 0);
+	if (code != POLL_OK)
+		return code;
+	if (write(p->stop_fd, "s", 1) != 1)
+		return POLL_SETUP;
+	got = recv_timed(fd, &byte, 1, 3000);
+	return got == 0 ? POLL_OK : POLL_NO_EOF;
+}
+
+START_TEST(test_poll_server_closes_clients_on_stop)
+{
+	struct poll_clients clients = { .count = 1 };
+	struct poll_run run;
+	pid_t pid = poll_setup(&run, stay_connected_helper, &clients);
+	int code;
+
+	poll_serve(&run, 4, NULL);
+	code = join_peer(pid, 8000);
+	ck_assert_msg(code != POLL_NO_EOF,
+		      "the server stopped while a client was connected, and that "
+		      "client never saw EOF: when the stop fd is readable, close "
+		      "every connected client before returning");
+	check_clients_code(code, 1);
+	ck_assert_msg(run.served == 1 && run.stats.messages == 1,
+		      "1 client, 1 echo: sock_poll_server() returned %ld, "
+		      "stats.messages %lu",
+		      run.served, run.stats.messages);
+}
+END_TEST
+
+/** A client whose recv() fails: dropped. Then another, served. */
+static int
+recv_fails_helper(void *arg)
+{
+	const struct poll_clients *p = arg;
+	unsigned char *frame = make_frame(8, 1), buf[64];
+	int a = try_unix_connect(p->path), b, code;
+	ssize_t got;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (frame == NULL || a == -1 ||
+	    send_all(a, frame, SOCK_HEADER_LEN + 8) == -1)
+		return POLL_SETUP;
+	got = recv_timed(a, buf, sizeof(buf), 3000); /* dropped: EOF, no echo */
+	close(a);
+	if (got != 0)
+		return got == TIMED_OUT ? POLL_NO_EOF : POLL_WRONG;
+	if ((b = try_unix_connect(p->path)) == -1)
+		return POLL_SETUP;
+	code = finish_and_check(b, frame, SOCK_HEADER_LEN + 8, 0, false, 1);
+	close(b);
+	return code;
+}
+
+START_TEST(test_poll_server_drops_client_on_recv_error)
+{
+	struct poll_clients clients = { .count = 2 };
+	struct poll_run run;
+	pid_t pid = poll_setup(&run, recv_fails_helper, &clients);
+	int code;
+
+	poll_serve(&run, 4, arm_recv_failure);
+	code = join_peer(pid, 8000);
+	ck_assert_msg(code != POLL_NO_EOF && code != POLL_WRONG,
+		      "recv() from a client failed (ECONNRESET): the client is "
+		      "gone, so close its socket and free its slot (it %s)",
+		      code == POLL_NO_EOF ? "never saw EOF" : "got an echo anyway");
+	check_clients_code(code, 2);
+	ck_assert_msg(run.stats.closed >= 1 && run.stats.closed <= 2 &&
+			      run.stats.mid_message == 0 &&
+			      run.stats.broken == 0 && run.stats.rejected == 0,
+		      "a client whose first recv() failed (ECONNRESET, nothing "
+		      "of a message received yet) counts once, in stats.closed "
+		      "(and the second client, if the server saw it hang up); "
+		      "the stats say closed %lu, mid_message %lu, broken %lu, "
+		      "rejected %lu: after dropping a client, return at once",
+		      run.stats.closed, run.stats.mid_message, run.stats.broken,
+		      run.stats.rejected);
+	ck_assert_msg(run.served == 2 && run.stats.messages == 1,
+		      "2 clients, 1 echo: sock_poll_server() returned %ld, "
+		      "stats.messages %lu",
+		      run.served, run.stats.messages);
+}
+END_TEST
+
+/** Connect p->count clients (1 or 2), send a whole message on the first,
+ *  signal the test, then read until the server closes the first (EOF) or
+ *  3 s pass. */
+static int
+doomed_clients_helper(void *arg)
+{
+	struct poll_clients *p = arg;
+	unsigned char *frame = make_frame(100, 1), buf[256];
+	int fds[2] = { -1, -1 };
+	ssize_t got;
+
+	signal(SIGPIPE, SIG_IGN);
+	close(p->ready.read_fd);
+	for (int i = 0; i < p->count; i++)
+		if ((fds[i] = try_unix_connect(p->path)) == -1)
+			return POLL_SETUP;
+	if (frame == NULL || send_all(fds[0], frame, SOCK_HEADER_LEN + 100) == -1 ||
+	    ipc_ready_signal(&p->ready) == -1)
+		return POLL_SETUP;
+	do
+		got = recv_timed(fds[0], buf, sizeof(buf), 3000);
+	while (got > 0);
+	return got == 0 ? POLL_OK : POLL_NO_EOF;
+}
+
+/**
+ * Run the server while its clients (@p count, connected before it starts)
+ * wait, with the @p nth call of poll() (@p functions NULL) or of
+ * @p functions failing with @p err: it must return -1 with that errno,
+ * having closed its clients and freed its memory.
+ */
+static void
+poll_serve_failing(int count, const char *const *functions, unsigned nth,
+		   int err)
+{
+	struct poll_clients clients = { .count = count };
+	char injected[160], when[168];
+	struct poll_run run;
+	size_t heap;
+	int leaked, first;
+	bool failed;
+	pid_t pid;
+
+	ck_assert_int_eq(ipc_ready_init(&clients.ready), 0);
+	pid = poll_setup(&run, doomed_clients_helper, &clients);
+	close(clients.ready.write_fd);
+	clients.ready.write_fd = -1;
+	ck_assert_msg(ipc_ready_wait(&clients.ready, 5000) == 0,
+		      "the test's clients could not connect");
+	ipc_ready_close(&clients.ready);
+	snapshot_fds(&run.before);
+	heap = grade_heap_in_use();
+	if (functions != NULL)
+		fail_nth_each(functions, nth, err);
+	else
+		local_fail_nth(LOCAL_POLL, nth, err);
+	run.served = sock_poll_server(run.listen_fd, run.stop[0], 8, &run.stats);
+	failed = expect_failure(run.served, err, "sock_poll_server()", injected,
+				sizeof(injected));
+	require_implemented(run.served, "sock_poll_server", 3);
+	/* Not failed: a server that waits with something else than poll()
+	 * (epoll, select) ran until its clients gave up and left. */
+	ck_assert_msg(failed || run.served >= 0, "sock_poll_server() failed: %s",
+		      ipc_errno_name(errno));
+	snprintf(when, sizeof(when), "when %s",
+		 failed ? injected : "its clients had left and the stop fd "
+				     "became readable");
+	check_server_heap(heap, when);
+	leaked = new_sockets(&run.before, -1, &first);
+	ck_assert_msg(leaked == 0,
+		      "%s, sock_poll_server() returned %ld with %d client "
+		      "socket(s) still open (fd %d first): close every client "
+		      "before returning, on the error path too",
+		      when, run.served, leaked, first);
+	close(run.listen_fd);
+	close(run.stop[0]);
+	unlink(clients.path);
+	join_peer(pid, 8000);
+}
+
+/** Calls of the server in a row, to make a small leak show: a pollfd
+ *  array of 10 entries lost each time adds up to more than HEAP_SLACK. */
+#define REPEATS 256
+
+/**
+ * Call the server REPEATS times with the stop fd readable from the start
+ * (a server that runs returns at once), while the @p nth call of
+ * @p functions (NULL: of poll()) fails with @p err: -1 with that errno
+ * every time, and no memory kept. With @p err 0 nothing fails: the server
+ * returns 0 every time, and keeps no memory either.
+ */
+static void
+repeat_server(const char *const *functions, unsigned nth, int err)
+{
+	const char *path = grade_path("poll.sock");
+	int listen_fd = unix_listen(path), stop[2];
+	char injected[160] = "", when[200];
+	size_t heap;
+	bool failed = false, go_on = true;
+	int done = 0;
+
+	ck_assert_int_eq(pipe2(stop, O_CLOEXEC), 0);
+	ck_assert_int_eq(write(stop[1], "s", 1), 1); /* stop at once */
+	heap = grade_heap_in_use();
+	while (done < REPEATS && go_on) {
+		struct sock_server_stats stats;
+		long r;
+		if (functions != NULL)
+			fail_nth_each(functions, nth, err);
+		else if (err != 0)
+			local_fail_nth(LOCAL_POLL, nth, err);
+		r = sock_poll_server(listen_fd, stop[0], 8, &stats);
+		if (err != 0) /* when nothing failed, once is enough */
+			go_on = failed = expect_failure(r, err, "sock_poll_server()",
+							injected, sizeof(injected));
+		require_implemented(r, "sock_poll_server", 3);
+		ck_assert_msg(failed || r == 0, "sock_poll_server() with no client "
+			      "and the stop fd readable returned %ld (%s)",
+			      r, ipc_errno_name(errno));
+		done++;
+	}
+	snprintf(when, sizeof(when), "after %d call(s) %s%s", done,
+		 failed ? "that failed, each when " : "that stopped at once",
+		 failed ? injected : "");
+	check_server_heap(heap, when);
+	close(stop[0]);
+	close(stop[1]);
+	close(listen_fd);
+	unlink(path);
+}
+
+START_TEST(test_poll_server_fails_cleanly)
+{
+	static const char *const allocating[] = { "calloc", "malloc", NULL };
+
+	/* The memory: freed when the server stops, and when an allocation
+	 * (the 1st, then the 2nd) or poll() fails. */
+	repeat_server(NULL, 0, 0);
+	repeat_server(allocating, 1, ENOMEM);
+	repeat_server(allocating, 2, ENOMEM);
+	repeat_server(NULL, 1, ENOMEM);
+	/* poll() fails once a client is in (its 2nd call), then accept()
+	 * for the second client: -1, every client closed, memory freed. */
+	poll_serve_failing(1, NULL, 2, ENOMEM);
+	poll_serve_failing(2, accepting_calls, 2, EMFILE);
 }
 END_TEST
 
@@ -1535,13 +2374,6 @@ peer_name(int r)
 	if (r == -1)
 		return "-1";
 	return r >= 0 && r <= SOCK_PEER_ERROR ? names[r] : "an unknown value";
-}
-
-/** A Unix stream pair for the test (both ends closed by the test). */
-static void
-make_pair(int s[2])
-{
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s), 0);
 }
 
 START_TEST(test_heartbeat_wait_alive)
@@ -1647,6 +2479,85 @@ START_TEST(test_heartbeat_wait_bad_fd_is_error)
 }
 END_TEST
 
+START_TEST(test_heartbeat_wait_rejects_negative_timeout)
+{
+	int s[2], r;
+
+	make_pair(s);
+	ck_assert_int_eq(send_all(s[1], "H", 1), 1); /* a poll() would return */
+	errno = 0;
+	r = sock_heartbeat_wait(s[0], -1);
+	GRADE_IMPLEMENTED(r, "sock_heartbeat_wait", 4);
+	ck_assert_msg(r == -1 && errno == EINVAL,
+		      "sock_heartbeat_wait(fd, -1) returned %s (%s): a negative "
+		      "timeout is refused with -1 and EINVAL (poll() would take "
+		      "it for \"wait for ever\", and a silent peer would never "
+		      "be found out)",
+		      peer_name(r), ipc_errno_name(errno));
+	close(s[0]);
+	close(s[1]);
+}
+END_TEST
+
+START_TEST(test_heartbeat_wait_retries_eintr)
+{
+	int s[2], r;
+
+	make_pair(s);
+	ck_assert_int_eq(send_all(s[1], "HH", 2), 2);
+	local_fail_nth(LOCAL_POLL, 1, EINTR);
+	r = sock_heartbeat_wait(s[0], 2000);
+	fail_clear((char[8]){ 0 }, 8);
+	GRADE_IMPLEMENTED(r, "sock_heartbeat_wait", 4);
+	ck_assert_msg(r == SOCK_PEER_ALIVE,
+		      "a signal interrupted poll() (EINTR) with a heartbeat "
+		      "waiting; sock_heartbeat_wait() returned %s (%s), expected "
+		      "SOCK_PEER_ALIVE: after EINTR, poll again for the time "
+		      "that is left",
+		      peer_name(r), ipc_errno_name(errno));
+	fail_nth_each(receiving_calls, 1, EINTR);
+	r = sock_heartbeat_wait(s[0], 2000);
+	fail_clear((char[8]){ 0 }, 8);
+	ck_assert_msg(r == SOCK_PEER_ALIVE,
+		      "a signal interrupted recv() (EINTR) with a heartbeat "
+		      "waiting; sock_heartbeat_wait() returned %s (%s), expected "
+		      "SOCK_PEER_ALIVE: EINTR is not the peer's doing, try again",
+		      peer_name(r), ipc_errno_name(errno));
+	close(s[0]);
+	close(s[1]);
+}
+END_TEST
+
+START_TEST(test_heartbeat_wait_reports_errors)
+{
+	char injected[160];
+	int s[2], r;
+
+	make_pair(s);
+	ck_assert_int_eq(send_all(s[1], "HHH", 3), 3);
+	fail_nth_each(receiving_calls, 1, ECONNRESET);
+	errno = 0;
+	r = sock_heartbeat_wait(s[0], 2000);
+	fail_clear(injected, sizeof(injected));
+	GRADE_IMPLEMENTED(r, "sock_heartbeat_wait", 4);
+	ck_assert_msg(r == SOCK_PEER_ERROR && errno == ECONNRESET,
+		      "when %s, sock_heartbeat_wait() returned %s with errno %s: "
+		      "expected SOCK_PEER_ERROR with ECONNRESET (the connection "
+		      "was reset)",
+		      injected, peer_name(r), ipc_errno_name(errno));
+	fail_nth_each(receiving_calls, 1, ENOMEM);
+	r = sock_heartbeat_wait(s[0], 2000);
+	expect_failure(r, ENOMEM, "sock_heartbeat_wait()", injected,
+		       sizeof(injected));
+	local_fail_nth(LOCAL_POLL, 1, ENOMEM);
+	r = sock_heartbeat_wait(s[0], 2000);
+	expect_failure(r, ENOMEM, "sock_heartbeat_wait()", injected,
+		       sizeof(injected));
+	close(s[0]);
+	close(s[1]);
+}
+END_TEST
+
 START_TEST(test_heartbeat_send_alive)
 {
 	char got[4];
@@ -1684,6 +2595,40 @@ START_TEST(test_heartbeat_send_broken_no_sigpipe)
 		      "returned %s with errno %s, expected SOCK_PEER_BROKEN with "
 		      "EPIPE", peer_name((int)r), ipc_errno_name(errno));
 	close(s[0]);
+}
+END_TEST
+
+START_TEST(test_heartbeat_send_reports_errors)
+{
+	char got[4], injected[160];
+	int s[2], r;
+
+	make_pair(s);
+	fail_nth_each(sending_calls, 1, EINTR);
+	r = sock_heartbeat_send(s[0]);
+	fail_clear(injected, sizeof(injected));
+	GRADE_IMPLEMENTED(r, "sock_heartbeat_send", 4);
+	ck_assert_msg(r == SOCK_PEER_ALIVE &&
+			      recv(s[1], got, sizeof(got), MSG_DONTWAIT) == 1,
+		      "a signal interrupted send() (EINTR): sock_heartbeat_send() "
+		      "returned %s (%s), expected SOCK_PEER_ALIVE with one byte "
+		      "sent: try again after EINTR",
+		      peer_name(r), ipc_errno_name(errno));
+	fail_nth_each(sending_calls, 1, ECONNRESET);
+	errno = 0;
+	r = sock_heartbeat_send(s[0]);
+	fail_clear(injected, sizeof(injected));
+	ck_assert_msg(r == SOCK_PEER_BROKEN && errno == ECONNRESET,
+		      "when %s, sock_heartbeat_send() returned %s with errno %s: "
+		      "expected SOCK_PEER_BROKEN with ECONNRESET (the peer reset "
+		      "the connection: it is gone, as with EPIPE)",
+		      injected, peer_name(r), ipc_errno_name(errno));
+	fail_nth_each(sending_calls, 1, ENOBUFS);
+	r = sock_heartbeat_send(s[0]);
+	expect_failure(r, ENOBUFS, "sock_heartbeat_send()", injected,
+		       sizeof(injected));
+	close(s[0]);
+	close(s[1]);
 }
 END_TEST
 
@@ -1919,6 +2864,37 @@ START_TEST(test_connect_retry_bad_path_fails_at_once)
 }
 END_TEST
 
+START_TEST(test_connect_retry_rejects_bad_backoff)
+{
+	struct recorder r = { .path = grade_path("up.sock") };
+	struct sock_backoff no_delay = { 1, 64, 3, NULL, &r },
+			    zero_first = { 0, 64, 3, record_delay, &r };
+	const struct {
+		const struct sock_backoff *backoff;
+		const char *what;
+	} bad[] = { { NULL, "a NULL backoff" },
+		    { &no_delay, "a NULL delay function" },
+		    { &zero_first, "first_ms 0" } };
+	int listen_fd = unix_listen(r.path), fd;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		fd = sock_unix_connect_retry(r.path, bad[i].backoff);
+		GRADE_IMPLEMENTED(fd, "sock_unix_connect_retry", 5);
+		if (fd >= 0)
+			close(fd);
+		ck_assert_msg(fd == -1 && errno == EINVAL && r.n == 0,
+			      "sock_unix_connect_retry() with %s returned %d "
+			      "(%s) after %d delays: expected -1 with EINVAL at "
+			      "once, before any attempt (first_ms 0 would make "
+			      "every delay 0: a busy reconnect loop)",
+			      bad[i].what, fd, ipc_errno_name(errno), r.n);
+	}
+	close(listen_fd);
+	unlink(r.path);
+}
+END_TEST
+
 START_TEST(test_demo_reconnect_matches_reference)
 {
 	grade_compare_with_reference(
@@ -2011,7 +2987,7 @@ START_TEST(test_tcp_echo_client)
 	GRADE_IMPLEMENTED(fd, "sock_tcp_connect", 6);
 	ck_assert_msg(fd >= 0, "sock_tcp_connect(%u) to a listening server "
 		      "returned %d (%s)", port, fd, ipc_errno_name(errno));
-	check_roundtrip(listen_fd, fd, 30000);
+	check_roundtrip(listen_fd, fd, 30000, false);
 	close(fd);
 	close(listen_fd);
 }
@@ -2032,6 +3008,150 @@ START_TEST(test_tcp_connect_refused)
 		      "(%s), expected -1 with ECONNREFUSED",
 		      port, fd, ipc_errno_name(errno));
 	close(reserved);
+}
+END_TEST
+
+START_TEST(test_tcp_listen_fails_cleanly)
+{
+	static const struct {
+		const char *function;
+		int err;
+	} cases[] = { { "socket", EMFILE },
+		      { "bind", EACCES },
+		      { "listen", EADDRINUSE } };
+	uint16_t port;
+	int taken = tcp_socket(&port, true), fd;
+
+	errno = 0;
+	fd = sock_tcp_listen(NULL, 8);
+	GRADE_IMPLEMENTED(fd, "sock_tcp_listen", 6);
+	if (fd >= 0)
+		close(fd);
+	ck_assert_msg(fd == -1 && errno == EINVAL,
+		      "sock_tcp_listen(NULL, 8) returned %d (%s): expected -1 "
+		      "with EINVAL (nowhere to put the port)",
+		      fd, fd == -1 ? ipc_errno_name(errno) : "a socket");
+	errno = 0;
+	fd = sock_tcp_listen(&port, 8); /* a port where a server listens */
+	if (fd >= 0)
+		close(fd);
+	ck_assert_msg(fd == -1 && errno == EADDRINUSE,
+		      "sock_tcp_listen() on port %u, where another socket "
+		      "listens, returned %d (%s): expected -1 with EADDRINUSE "
+		      "from bind()",
+		      port, fd, fd == -1 ? ipc_errno_name(errno) : "a socket");
+	close(taken);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		port = 0;
+		grade_fail_nth(cases[c].function, 1, cases[c].err);
+		fd = sock_tcp_listen(&port, 8);
+		if (!grade_expect_clean_failure(fd, cases[c].err,
+						"sock_tcp_listen()"))
+			ck_abort_msg("sock_tcp_listen() returned %d (%s) without "
+				     "calling %s()?",
+				     fd, ipc_errno_name(errno), cases[c].function);
+	}
+}
+END_TEST
+
+START_TEST(test_udp_open_fails_cleanly)
+{
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(addr);
+	uint16_t port;
+	int taken = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), fd;
+
+	ck_assert_int_ne(taken, -1);
+	loopback(&addr, 0);
+	ck_assert_msg(bind(taken, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+			      getsockname(taken, (struct sockaddr *)&addr, &len) == 0,
+		      "grader: cannot bind a UDP socket: %s", strerror(errno));
+	port = ntohs(addr.sin_port);
+	errno = 0;
+	fd = sock_udp_open(NULL);
+	GRADE_IMPLEMENTED(fd, "sock_udp_open", 6);
+	if (fd >= 0)
+		close(fd);
+	ck_assert_msg(fd == -1 && errno == EINVAL,
+		      "sock_udp_open(NULL) returned %d (%s): expected -1 with "
+		      "EINVAL (nowhere to put the port)",
+		      fd, fd == -1 ? ipc_errno_name(errno) : "a socket");
+	errno = 0;
+	fd = sock_udp_open(&port); /* a port another UDP socket holds */
+	if (fd >= 0)
+		close(fd);
+	ck_assert_msg(fd == -1 && errno == EADDRINUSE,
+		      "sock_udp_open() on port %u, which another UDP socket "
+		      "holds, returned %d (%s): expected -1 with EADDRINUSE from "
+		      "bind()",
+		      port, fd, fd == -1 ? ipc_errno_name(errno) : "a socket");
+	close(taken);
+	port = 0;
+	grade_fail_nth("socket", 1, EMFILE);
+	fd = sock_udp_open(&port);
+	if (!grade_expect_clean_failure(fd, EMFILE, "sock_udp_open()"))
+		ck_abort_msg("sock_udp_open() did not call socket()?");
+	grade_fail_nth("bind", 1, EACCES);
+	fd = sock_udp_open(&port);
+	if (!grade_expect_clean_failure(fd, EACCES, "sock_udp_open()"))
+		ck_abort_msg("sock_udp_open() did not call bind()?");
+}
+END_TEST
+
+START_TEST(test_udp_retries_eintr_only)
+{
+	static const char *const datagram_receiving[] = { "recv", "recvmsg",
+							  NULL };
+	static const char *const datagram_sending[] = { "send", "sendmsg", NULL };
+	uint16_t port_a = 0, port_b = 0, from;
+	unsigned char buf[64];
+	char injected[160];
+	int a = sock_udp_open(&port_a), b;
+	ssize_t n;
+
+	GRADE_IMPLEMENTED(a, "sock_udp_open", 6);
+	ck_assert_msg(a >= 0, "sock_udp_open() failed: %s", ipc_errno_name(errno));
+	b = sock_udp_open(&port_b);
+	ck_assert_msg(b >= 0, "sock_udp_open() failed: %s", ipc_errno_name(errno));
+	/* An interrupted sendto() is tried again; the datagram goes once. */
+	local_fail_nth(LOCAL_SENDTO, 1, EINTR);
+	fail_nth_each(datagram_sending, 1, EINTR);
+	n = sock_udp_send(a, port_b, "one", 3);
+	fail_clear(injected, sizeof(injected));
+	GRADE_IMPLEMENTED(n, "sock_udp_send", 6);
+	ck_assert_msg(n == 3, "a signal interrupted sendto() (EINTR): "
+		      "sock_udp_send() returned %zd (%s), expected 3. EINTR "
+		      "means \"try again\"",
+		      n, ipc_errno_name(errno));
+	/* Any other error: -1 with its errno, nothing sent. */
+	local_fail_nth(LOCAL_SENDTO, 1, ENOBUFS);
+	fail_nth_each(datagram_sending, 1, ENOBUFS);
+	n = sock_udp_send(a, port_b, "two", 3);
+	expect_failure(n, ENOBUFS, "sock_udp_send()", injected, sizeof(injected));
+	/* An interrupted recvfrom() is tried again. */
+	local_fail_nth(LOCAL_RECVFROM, 1, EINTR);
+	fail_nth_each(datagram_receiving, 1, EINTR);
+	n = sock_udp_recv(b, buf, sizeof(buf), &from);
+	fail_clear(injected, sizeof(injected));
+	GRADE_IMPLEMENTED(n, "sock_udp_recv", 6);
+	ck_assert_msg(n == 3 && memcmp(buf, "one", 3) == 0,
+		      "a signal interrupted recvfrom() (EINTR) with a datagram "
+		      "waiting: sock_udp_recv() returned %zd (%s), expected the "
+		      "3-byte datagram. EINTR means \"try again\"",
+		      n, ipc_errno_name(errno));
+	ck_assert_int_eq(sock_udp_send(a, port_b, "three", 5), 5);
+	local_fail_nth(LOCAL_RECVFROM, 1, ENOMEM);
+	fail_nth_each(datagram_receiving, 1, ENOMEM);
+	n = sock_udp_recv(b, buf, sizeof(buf), &from);
+	expect_failure(n, ENOMEM, "sock_udp_recv()", injected, sizeof(injected));
+	n = sock_udp_recv(b, buf, sizeof(buf), &from);
+	ck_assert_msg(n == 5 && memcmp(buf, "three", 5) == 0,
+		      "after a recvfrom() that failed with ENOMEM the datagram "
+		      "is still queued: the next sock_udp_recv() returned %zd "
+		      "(%s). Only EINTR is retried; report other errors at once",
+		      n, ipc_errno_name(errno));
+	close(a);
+	close(b);
 }
 END_TEST
 
@@ -2161,11 +3281,24 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_unix_listen_path_too_long), 1, 1, 0, NULL },
 	{ GRADE_REF(test_unix_unlisten_removes_path), 1, 1, 0, NULL },
 	{ GRADE_REF(test_unix_connect_reaches_server), 1, 1, 0, NULL },
+	{ GRADE_REF(test_unix_listen_rejects_empty_path), 1, 1, 0, NULL },
+	{ GRADE_REF(test_unix_listen_cleans_up_when_calls_fail), 1, 2, 0,
+	  HANG_STALE },
+	{ GRADE_REF(test_unix_unlisten_reports_errors), 1, 1, 0, NULL },
 	{ GRADE_REF(test_unix_connect_reports_errors), 1, 1, 0, NULL },
 	{ GRADE_REF(test_echo_serve_one_echoes), 1, 2, 8, HANG_SERVER },
 	{ GRADE_REF(test_echo_serve_one_short_io), 1, 2, 8, HANG_SERVER },
 	{ GRADE_REF(test_echo_roundtrip_echoes), 1, 2, 8, HANG_CLIENT },
 	{ GRADE_REF(test_echo_roundtrip_empty), 1, 1, 8, HANG_CLIENT },
+	{ GRADE_REF(test_echo_serve_one_fails_cleanly), 1, 2, 12,
+	  "sock_echo_serve_one() never returned after a call failed: retry "
+	  "accept() and recv() after EINTR only, and close the connection "
+	  "and return -1 on any other error" },
+	{ GRADE_REF(test_echo_roundtrip_short_io), 1, 1, 8, HANG_CLIENT },
+	{ GRADE_REF(test_echo_roundtrip_fails_cleanly), 1, 1, 3,
+	  "sock_echo_roundtrip() waited for more: refuse a request over "
+	  "SOCK_ECHO_MAX before sending, and with the reply buffer full "
+	  "receive one byte more to spot an answer that does not fit" },
 	{ GRADE_REF(test_demo_echo_matches_reference), 1, 1, 25, NULL },
 	{ GRADE_REF(test_msg_send_frames_payload), 2, 2, 0, NULL },
 	{ GRADE_REF(test_msg_recv_reads_frames), 2, 2, 3, HANG_FRAMES },
@@ -2175,6 +3308,10 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_msg_recv_truncated_message), 2, 1, 3, HANG_FRAMES },
 	{ GRADE_REF(test_msg_recv_too_long), 2, 1, 3, HANG_FRAMES },
 	{ GRADE_REF(test_msg_send_no_sigpipe), 2, 2, 5, NULL },
+	{ GRADE_REF(test_msg_send_fails_cleanly), 2, 1, 3,
+	  "sock_send_msg() never returned after send() failed: retry after "
+	  "EINTR only" },
+	{ GRADE_REF(test_msg_recv_fails_cleanly), 2, 1, 3, HANG_FRAMES },
 	{ GRADE_REF(test_demo_frame_matches_reference), 2, 1, 25, NULL },
 	{ GRADE_REF(test_poll_server_many_clients_at_once), 3, 4, 12, HANG_POLL },
 	{ GRADE_REF(test_poll_server_short_io), 3, 2, 12, HANG_POLL },
@@ -2182,6 +3319,18 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_poll_server_closes_disconnected_clients), 3, 3, 12,
 	  HANG_POLL },
 	{ GRADE_REF(test_poll_server_respects_max_clients), 3, 2, 12, HANG_POLL },
+	{ GRADE_REF(test_poll_server_rejects_zero_clients), 3, 1, 3,
+	  "sock_poll_server() with max_clients 0 must fail with EINVAL at "
+	  "once" },
+	{ GRADE_REF(test_poll_server_closes_clients_on_stop), 3, 2, 12,
+	  HANG_POLL },
+	{ GRADE_REF(test_poll_server_drops_client_on_recv_error), 3, 2, 12,
+	  HANG_POLL },
+	{ GRADE_REF(test_poll_server_fails_cleanly), 3, 2, 15,
+	  "sock_poll_server() went on after poll(), accept() or an "
+	  "allocation failed: only EINTR (and for accept() ECONNABORTED, "
+	  "EAGAIN, EPROTO) is harmless; any other failure closes every "
+	  "client and returns -1" },
 	{ GRADE_REF(test_demo_poll_matches_reference), 3, 1, 25, NULL },
 	{ GRADE_REF(test_heartbeat_wait_alive), 4, 1, 3, HANG_HEARTBEAT },
 	{ GRADE_REF(test_heartbeat_wait_orderly_close), 4, 2, 3, HANG_HEARTBEAT },
@@ -2191,8 +3340,19 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_heartbeat_wait_bad_fd_is_error), 4, 1, 3,
 	  "sock_heartbeat_wait() spins on a closed descriptor: poll() sets "
 	  "POLLNVAL for it, report SOCK_PEER_ERROR (EBADF)" },
+	{ GRADE_REF(test_heartbeat_wait_rejects_negative_timeout), 4, 1, 3,
+	  "sock_heartbeat_wait(fd, -1) waited: refuse a negative timeout with "
+	  "EINVAL" },
+	{ GRADE_REF(test_heartbeat_wait_retries_eintr), 4, 1, 3,
+	  HANG_HEARTBEAT },
+	{ GRADE_REF(test_heartbeat_wait_reports_errors), 4, 1, 3,
+	  "sock_heartbeat_wait() went on after recv() or poll() failed: "
+	  "retry after EINTR only" },
 	{ GRADE_REF(test_heartbeat_send_alive), 4, 1, 0, NULL },
 	{ GRADE_REF(test_heartbeat_send_broken_no_sigpipe), 4, 2, 5, NULL },
+	{ GRADE_REF(test_heartbeat_send_reports_errors), 4, 1, 3,
+	  "sock_heartbeat_send() kept trying after send() failed: retry "
+	  "after EINTR only" },
 	{ GRADE_REF(test_demo_peer_matches_reference), 4, 1, 25, NULL },
 	{ GRADE_REF(test_connect_retry_backoff_doubles), 5, 3, 3, HANG_RETRY },
 	{ GRADE_REF(test_connect_retry_backoff_is_capped), 5, 2, 3, HANG_RETRY },
@@ -2202,13 +3362,18 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_connect_retry_stops_when_told), 5, 1, 3, HANG_RETRY },
 	{ GRADE_REF(test_connect_retry_bad_path_fails_at_once), 5, 1, 3,
 	  HANG_RETRY },
+	{ GRADE_REF(test_connect_retry_rejects_bad_backoff), 5, 1, 3,
+	  HANG_RETRY },
 	{ GRADE_REF(test_demo_reconnect_matches_reference), 5, 1, 25, NULL },
 	{ GRADE_REF(test_tcp_listen_ephemeral_port), 6, 2, 0, NULL },
 	{ GRADE_REF(test_tcp_echo_server), 6, 2, 8, HANG_SERVER },
 	{ GRADE_REF(test_tcp_echo_client), 6, 2, 8, HANG_CLIENT },
 	{ GRADE_REF(test_tcp_connect_refused), 6, 1, 0, NULL },
+	{ GRADE_REF(test_tcp_listen_fails_cleanly), 6, 1, 0, NULL },
+	{ GRADE_REF(test_udp_open_fails_cleanly), 6, 1, 0, NULL },
 	{ GRADE_REF(test_udp_keeps_message_boundaries), 6, 2, 3, HANG_UDP },
 	{ GRADE_REF(test_udp_recv_reports_truncation), 6, 1, 3, HANG_UDP },
+	{ GRADE_REF(test_udp_retries_eintr_only), 6, 1, 3, HANG_UDP },
 	{ GRADE_REF(test_demo_tcp_matches_reference), 6, 1, 25, NULL },
 	{ GRADE_REF(test_demo_udp_matches_reference), 6, 1, 25, NULL },
 };

@@ -75,6 +75,33 @@ const struct grade_hint grade_hints[] = {
 	  "the socket without losing it, and remove nothing here.",
 	  "`if (connect(...) == -1) { int e = errno; close(fd); errno = e; "
 	  "return -1; }`." },
+	{ "test_unix_listen_rejects_empty_path",
+	  "What file does an empty path name, and what does bind() do with "
+	  "an empty sun_path?",
+	  "None: on Linux a sun_path that starts with a NUL byte names a "
+	  "socket in the abstract namespace, with no file at all. A server "
+	  "bound there is found by no client that uses a path.",
+	  "First thing in the address helper: `if (path == NULL || path[0] "
+	  "== '\\0') { errno = EINVAL; return -1; }` (before ENAMETOOLONG)." },
+	{ "test_unix_listen_cleans_up_when_calls_fail",
+	  "When socket(), bind() or listen() fails, what have you made "
+	  "already, and which errno does your caller see?",
+	  "A socket made before the failing call must be closed, and a "
+	  "socket file that bind() created must be unlinked when listen() "
+	  "fails, or it stays behind, stale. Closing must not change the "
+	  "errno of the call that failed.",
+	  "`if (bind(fd, ...) == -1) { ipc_close_quietly(fd); return -1; }` "
+	  "and `if (listen(fd, backlog) == -1) { ipc_close_quietly(fd); "
+	  "unlink(path); return -1; }` (ipc_close_quietly() keeps errno; "
+	  "with plain close(), save errno first and restore it)." },
+	{ "test_unix_unlisten_reports_errors",
+	  "If unlink() fails, is the descriptor still closed? If close() "
+	  "fails, is the file still removed?",
+	  "Both jobs are done whatever happens to the other: the descriptor "
+	  "is closed, the file removed. Then -1 if either failed, with that "
+	  "call's errno.",
+	  "`int rc = close(fd), saved = errno; if (unlink(path) == -1 && rc "
+	  "== 0) return -1; errno = saved; return rc;`." },
 	{ "test_echo_serve_one_echoes",
 	  "When does your echo loop end, and what happens to the accepted "
 	  "descriptor then?",
@@ -93,6 +120,17 @@ const struct grade_hint grade_hints[] = {
 	  "A `send_all()` helper: `n = send(fd, p + done, len - done, "
 	  "MSG_NOSIGNAL); if (n == -1 && errno == EINTR) continue;` and "
 	  "`if (n == -1 && errno == EINTR) continue;` after recv() too." },
+	{ "test_echo_serve_one_fails_cleanly",
+	  "Which accept(), recv() and send() errors do you retry, and what "
+	  "do you do with the connection when one is not retried?",
+	  "EINTR means a signal came before anything happened: call again. "
+	  "Any other error ends the call: a client that vanished "
+	  "(ECONNRESET, EPIPE) still holds a descriptor in your process, and "
+	  "it must be closed, or it leaks.",
+	  "`do conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC); while "
+	  "(conn == -1 && errno == EINTR);` then, when recv() fails with "
+	  "anything but EINTR or send_all() fails: `ipc_close_quietly(conn); "
+	  "return -1;`." },
 	{ "test_echo_roundtrip_echoes",
 	  "The server echoes until the end of the request. How does it learn "
 	  "that the request has ended?",
@@ -110,6 +148,26 @@ const struct grade_hint grade_hints[] = {
 	  "The same path as for any length: the send loop sends nothing, "
 	  "then `shutdown(fd, SHUT_WR)`, then the read loop ends on its "
 	  "first recv(), which returns 0: `return got;` (0)." },
+	{ "test_echo_roundtrip_short_io",
+	  "What does your loop do when send() takes part of the request, or "
+	  "recv() is interrupted?",
+	  "A short send leaves the rest for the next call; EINTR means try "
+	  "again. Only recv() returning 0 (the server closed) ends the "
+	  "answer.",
+	  "Send with a send_all() loop (`done += n`, retry on EINTR), then "
+	  "`shutdown(fd, SHUT_WR)`, then `recv()` until 0, with `if (errno "
+	  "== EINTR) continue;` on -1." },
+	{ "test_echo_roundtrip_fails_cleanly",
+	  "What if the request is over SOCK_ECHO_MAX, the answer does not "
+	  "fit in cap, or recv() fails?",
+	  "Check the length before sending anything. With the reply buffer "
+	  "full, one more byte arriving means the answer did not fit "
+	  "(recv() of 0 bytes would return 0 and look like EOF). A recv() "
+	  "error other than EINTR is returned at once.",
+	  "`if (len > SOCK_ECHO_MAX) { errno = EMSGSIZE; return -1; }`; when "
+	  "`got == cap`, `recv(fd, &extra, 1, 0)`: 1 means `errno = "
+	  "EMSGSIZE; return -1;`; `if (n == -1) { if (errno == EINTR) "
+	  "continue; return -1; }`." },
 	{ "test_demo_echo_matches_reference",
 	  "Do `demo echo PATH 'hello, socket'` and `demo stale PATH` print "
 	  "the same as the reference demo?",
@@ -189,6 +247,25 @@ const struct grade_hint grade_hints[] = {
 	  "nothing else changes. write() has no flags: use send().",
 	  "`send(fd, p + done, len - done, MSG_NOSIGNAL)` in every send "
 	  "loop; return -1 and keep errno (EPIPE)." },
+	{ "test_msg_send_fails_cleanly",
+	  "What can the 4-byte header not say, and what does your send loop "
+	  "do when send() fails halfway through the payload?",
+	  "A length over UINT32_MAX does not fit in the header: refuse it "
+	  "before sending anything. A send() error other than EINTR ends the "
+	  "message: return -1 with its errno, never carry on as if the bytes "
+	  "had gone.",
+	  "`if (len > UINT32_MAX) { errno = EMSGSIZE; return -1; }`; in the "
+	  "loop: `if (n == -1) { if (errno == EINTR) continue; return -1; }` "
+	  "then `done += (size_t)n;`." },
+	{ "test_msg_recv_fails_cleanly",
+	  "What does your receive loop do when recv() fails, at once or "
+	  "after part of the message came?",
+	  "Only EINTR is retried. Any other error ends the call with -1 and "
+	  "that errno, whether it came before the header or in the middle "
+	  "of the payload.",
+	  "In the exact-receive helper: `if (n == -1) { if (errno == EINTR) "
+	  "continue; return -1; }`, and in sock_recv_msg() `if (n == -1) "
+	  "return -1;` after each of its two calls." },
 	{ "test_demo_frame_matches_reference",
 	  "Does `demo frame 0 5 100000 3` print the same as the reference "
 	  "demo?",
@@ -244,6 +321,41 @@ const struct grade_hint grade_hints[] = {
 	  "`pfd[1].fd = busy < max_clients ? listen_fd : -1;` (poll() skips "
 	  "negative fds), and at most one accept() per round, into a free "
 	  "slot." },
+	{ "test_poll_server_rejects_zero_clients",
+	  "How many clients can a server serve with max_clients 0?",
+	  "None: the call is a mistake. Refuse it before allocating or "
+	  "polling anything.",
+	  "`if (max_clients == 0) { errno = EINVAL; return -1; }` first "
+	  "thing (after zeroing the stats)." },
+	{ "test_poll_server_closes_clients_on_stop",
+	  "When the stop fd becomes readable, which clients are still "
+	  "connected, and who closes them?",
+	  "The server accepted them, so their descriptors are the server's "
+	  "to close. A client still connected sees EOF only when the server "
+	  "closes its end.",
+	  "`if (pfd[0].revents != 0) { for each slot with fd != -1: "
+	  "close(fd); free(...); return accepted; }`." },
+	{ "test_poll_server_drops_client_on_recv_error",
+	  "recv() from a client failed with ECONNRESET. Is that client "
+	  "still there?",
+	  "Only EINTR and EAGAIN mean \"nothing this time\". Any other "
+	  "error, like 0, means the client is gone: close it, free the slot, "
+	  "count it once (mid_message if part of a message had come, else "
+	  "closed), and return from serving it at once.",
+	  "`if (n == -1 && (errno == EINTR || errno == EAGAIN)) return; if "
+	  "(n <= 0) { drop_client(c, c->have > 0 ? &st->mid_message : "
+	  "&st->closed); return; }`." },
+	{ "test_poll_server_fails_cleanly",
+	  "When calloc(), poll() or accept() fails for good, what do you "
+	  "still hold?",
+	  "The slots and the pollfd array on the heap, and every client "
+	  "connected so far. A fatal error ends the server: close every "
+	  "client, free the memory, and return -1 with the errno of the call "
+	  "that failed. poll() EINTR, and accept() ECONNABORTED, EINTR, "
+	  "EAGAIN or EPROTO are not fatal.",
+	  "One exit for errors: `saved = errno; close_all(clients, n); "
+	  "free(clients); free(pfd); errno = saved; return -1;`; after a "
+	  "failed calloc(), free the other one (free(NULL) is fine)." },
 	{ "test_demo_poll_matches_reference",
 	  "Does `demo poll PATH 3` print the same as the reference demo?",
 	  "The demo runs your poll server in a child: one client leaves in "
@@ -295,6 +407,29 @@ const struct grade_hint grade_hints[] = {
 	  "with EBADF.",
 	  "`if (p.revents & POLLNVAL) { errno = EBADF; return "
 	  "SOCK_PEER_ERROR; }` right after poll()." },
+	{ "test_heartbeat_wait_rejects_negative_timeout",
+	  "What does poll() do with a negative timeout?",
+	  "It waits for ever: a silent peer would never be found out. The "
+	  "contract refuses it.",
+	  "`if (timeout_ms < 0) { errno = EINVAL; return -1; }` before "
+	  "polling." },
+	{ "test_heartbeat_wait_retries_eintr",
+	  "poll() or recv() fails with EINTR: did the peer do anything?",
+	  "No, a signal came. Poll again for the time that is left (keep a "
+	  "deadline, not a count of calls); receive again after an "
+	  "interrupted recv().",
+	  "`if (ready == -1) { if (errno == EINTR) continue; return -1; }` "
+	  "with `poll(&p, 1, ms_left(deadline))`; after recv(): `if (errno "
+	  "== EINTR || errno == EAGAIN) continue;`." },
+	{ "test_heartbeat_wait_reports_errors",
+	  "recv() fails with ECONNRESET, or with something else; poll() "
+	  "fails with something else than EINTR. What does each mean?",
+	  "ECONNRESET is the peer's doing: SOCK_PEER_ERROR, with errno "
+	  "ECONNRESET. Any other failure is not about the peer: -1 with "
+	  "that errno.",
+	  "After `n = recv(fd, &beat, 1, 0)`: `if (errno == EINTR || errno "
+	  "== EAGAIN) continue; if (errno == ECONNRESET) return "
+	  "SOCK_PEER_ERROR; return -1;`." },
 	{ "test_heartbeat_send_alive",
 	  "What exactly must the peer receive, and what do you return?",
 	  "One byte, SOCK_HEARTBEAT, and SOCK_PEER_ALIVE (0) once it went "
@@ -310,6 +445,15 @@ const struct grade_hint grade_hints[] = {
 	  "`if (errno == EPIPE || errno == ECONNRESET) return "
 	  "SOCK_PEER_BROKEN;` after a `send(fd, &beat, 1, MSG_NOSIGNAL)` that "
 	  "failed." },
+	{ "test_heartbeat_send_reports_errors",
+	  "Which send() errors mean the peer is gone, which mean try again, "
+	  "and which are neither?",
+	  "EINTR: send the byte again. EPIPE and ECONNRESET: the peer left, "
+	  "SOCK_PEER_BROKEN. Anything else (ENOBUFS, ENOTSOCK): -1 with that "
+	  "errno.",
+	  "`for (;;) { if (send(fd, &beat, 1, MSG_NOSIGNAL) == 1) return "
+	  "SOCK_PEER_ALIVE; if (errno == EINTR) continue; if (errno == EPIPE "
+	  "|| errno == ECONNRESET) return SOCK_PEER_BROKEN; return -1; }`." },
 	{ "test_demo_peer_matches_reference",
 	  "Does `demo peer` print the same as the reference demo?",
 	  "The demo plays each way a peer can go away (heartbeat, silence, "
@@ -363,6 +507,14 @@ const struct grade_hint grade_hints[] = {
 	  "work: fail at once.",
 	  "`if (errno != ENOENT && errno != ECONNREFUSED && errno != EAGAIN) "
 	  "return -1;` right after a failed attempt, before any delay." },
+	{ "test_connect_retry_rejects_bad_backoff",
+	  "What would a NULL backoff, a NULL delay function or first_ms 0 "
+	  "do to your loop?",
+	  "A NULL pointer crashes at the first delay; first_ms 0 makes "
+	  "every delay 0 (doubling 0 stays 0): a busy reconnect loop. Refuse "
+	  "them before the first attempt.",
+	  "`if (backoff == NULL || backoff->delay == NULL || "
+	  "backoff->first_ms == 0) { errno = EINVAL; return -1; }`." },
 	{ "test_demo_reconnect_matches_reference",
 	  "Do `demo reconnect PATH 100 1000 1500` and `demo reconnect PATH 1 "
 	  "8 999999 6` print the same as the reference demo?",
@@ -408,6 +560,26 @@ const struct grade_hint grade_hints[] = {
 	  "cannot be reused) without losing that errno.",
 	  "`if (connect(...) == -1) { int e = errno; close(fd); errno = e; "
 	  "return -1; }`." },
+	{ "test_tcp_listen_fails_cleanly",
+	  "When socket(), bind() or listen() fails, or port is NULL, what "
+	  "is left open, and which errno does the caller see?",
+	  "A NULL port is refused with EINVAL before anything is made. After "
+	  "socket() succeeded, every failure closes that socket and returns "
+	  "-1 with the errno of the call that failed (EADDRINUSE when the "
+	  "port is taken).",
+	  "`if (port == NULL) { errno = EINVAL; return -1; }`, then `if "
+	  "(setsockopt(...) == -1 || bind(...) == -1 || getsockname(...) == "
+	  "-1) { ipc_close_quietly(fd); return -1; }` and the same after a "
+	  "failed listen()." },
+	{ "test_udp_open_fails_cleanly",
+	  "Same question for the UDP socket: NULL port, a port another socket "
+	  "holds, socket() or bind() failing?",
+	  "Refuse NULL with EINVAL; close the socket after any later "
+	  "failure and keep that call's errno. Share one helper with "
+	  "sock_tcp_listen(): only the type differs.",
+	  "A `bound_loopback_socket(SOCK_DGRAM, port)` helper: `socket()`, "
+	  "`SO_REUSEADDR`, `bind()`, `getsockname()`, `ipc_close_quietly(fd)` "
+	  "on every error." },
 	{ "test_udp_keeps_message_boundaries",
 	  "How many sendto() calls make one datagram, and how many "
 	  "recvfrom() calls take one?",
@@ -426,6 +598,15 @@ const struct grade_hint grade_hints[] = {
 	  "length, while still writing only cap bytes.",
 	  "`n = recvfrom(fd, buf, cap, MSG_TRUNC, ...); if (n != -1 && "
 	  "(size_t)n > cap) { errno = EMSGSIZE; return -1; }`." },
+	{ "test_udp_retries_eintr_only",
+	  "Which sendto() and recvfrom() errors do you retry, and which do "
+	  "you report?",
+	  "EINTR: nothing was sent or received, call again (a datagram is "
+	  "sent once, whole). Any other error goes to the caller at once; a "
+	  "failed recvfrom() leaves the datagram queued for the next call.",
+	  "`do n = sendto(...); while (n == -1 && errno == EINTR); return "
+	  "n;` and the same loop around `recvfrom(fd, buf, cap, MSG_TRUNC, "
+	  "...)`, then `if (n == -1) return -1;`." },
 	{ "test_demo_tcp_matches_reference",
 	  "Does `demo tcp 'over TCP'` print the same as the reference demo?",
 	  "The demo listens on an ephemeral port with sock_tcp_listen(), "

@@ -89,6 +89,74 @@ readable_within(int sock, int timeout_ms)
 	return n == 1;
 }
 
+/* -------------------------------------------------- poll() that fails */
+
+/*
+ * The engine can make the student's socketpair(), fork(), recv(), send(),
+ * malloc() ... fail (grade_fail_nth()), not poll(): this grader wraps poll()
+ * itself (-Wl,--wrap=poll in the lab's Makefile). poll_fail_nth() makes the
+ * nth poll() call from now fail with an errno, once; the grader's own
+ * poll() calls count too while it is armed, so arm it right before the
+ * call under test and clear it right after.
+ */
+int __real_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+int __wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+
+static struct {
+	unsigned nth;	/**< 0: nothing armed */
+	unsigned calls; /**< poll() calls since it was armed */
+	int err;	/**< the errno the failed call sets */
+	bool fired;	/**< the nth call came and failed */
+} poll_fault;
+
+int
+__wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	if (poll_fault.nth != 0 && ++poll_fault.calls == poll_fault.nth) {
+		poll_fault.fired = true;
+		errno = poll_fault.err;
+		return -1;
+	}
+	return __real_poll(fds, nfds, timeout);
+}
+
+/** Make the @p nth poll() call from now fail with @p err. */
+static void
+poll_fail_nth(unsigned nth, int err)
+{
+	poll_fault.nth = nth;
+	poll_fault.calls = 0;
+	poll_fault.err = err;
+	poll_fault.fired = false;
+}
+
+/** Disarm poll(); did the armed failure happen? errno is kept. */
+static bool
+poll_fail_clear(void)
+{
+	bool fired = poll_fault.fired;
+
+	memset(&poll_fault, 0, sizeof(poll_fault));
+	return fired;
+}
+
+/** Arm the same failure for each function of a NULL-ended list (the code
+ *  under test uses one of them: recv(), read() or recvmsg(), say). Put
+ *  "malloc" last: grade_fail_nth() itself runs Check's asserts, which
+ *  allocate. */
+static void
+fail_nth_each(const char *const *functions, unsigned nth, int err)
+{
+	for (size_t i = 0; functions[i] != NULL; i++)
+		grade_fail_nth(functions[i], nth, err);
+}
+
+/** Calls that receive bytes from a socket, and calls that send them. */
+static const char *const receiving_calls[] = { "recv", "read", "recvmsg",
+					       NULL };
+static const char *const sending_calls[] = { "send", "write", "sendmsg",
+					     NULL };
+
 /* ---------------------------------------------------- descriptor checks */
 
 static bool open_before[MAX_FD];
@@ -399,6 +467,65 @@ START_TEST(test_spawn_parent_closes_child_end)
 }
 END_TEST
 
+START_TEST(test_spawn_rejects_null_arguments)
+{
+	pid_t child = -1;
+	int sock;
+
+	errno = 0;
+	sock = GRADE_CALL(sockpair_spawn(SOCK_STREAM, NULL, NULL, &child));
+	GRADE_IMPLEMENTED(sock, "sockpair_spawn", 1);
+	if (sock >= 0)
+		close(sock);
+	ck_assert_msg(sock == -1 && errno == EINVAL,
+		      "sockpair_spawn() with serve NULL returned %d (%s): "
+		      "expected -1 with EINVAL, before making the pair or the "
+		      "child (a child that calls a NULL serve() crashes)",
+		      sock, sock == -1 ? ipc_errno_name(errno) : "a descriptor");
+	errno = 0;
+	sock = GRADE_CALL(
+		sockpair_spawn(SOCK_STREAM, serve_status_42, NULL, NULL));
+	if (sock >= 0)
+		close(sock);
+	ck_assert_msg(sock == -1 && errno == EINVAL,
+		      "sockpair_spawn() with child NULL returned %d (%s): "
+		      "expected -1 with EINVAL, before forking (the caller "
+		      "could never reap a child whose pid it does not get)",
+		      sock, sock == -1 ? ipc_errno_name(errno) : "a descriptor");
+}
+END_TEST
+
+START_TEST(test_spawn_cleans_up_when_calls_fail)
+{
+	static const struct {
+		const char *function;
+		int err;
+	} cases[] = { { "socketpair", EMFILE }, { "fork", EAGAIN } };
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		bool failed = true;
+		/* Each call of that function in turn fails, until
+		 * sockpair_spawn() makes fewer calls than that. */
+		for (unsigned k = 1; k <= 3 && failed; k++) {
+			pid_t child = -1;
+			int sock;
+			grade_fail_nth(cases[c].function, k, cases[c].err);
+			sock = GRADE_CALL(sockpair_spawn(
+				SOCK_STREAM, serve_status_42, NULL, &child));
+			failed = grade_expect_clean_failure(sock, cases[c].err,
+							    "sockpair_spawn()");
+			GRADE_IMPLEMENTED(sock, "sockpair_spawn", 1);
+			if (failed)
+				continue;
+			ck_assert_msg(sock >= 0, "sockpair_spawn() failed: %s",
+				      ipc_errno_name(errno));
+			close(sock);
+			check_child_status(join_child(child), 42);
+		}
+	}
+}
+END_TEST
+
 /* ------------------------------------------- step 1: a full-duplex exchange */
 
 /** A peer in another process, on the other end of a socketpair. */
@@ -540,13 +667,17 @@ check_received(ssize_t n, const char *got, const char *want, size_t len)
 		      grade_first_mismatch(got, want, len));
 }
 
-/** Exchange @p len bytes with an echo peer; check both sides. */
+/**
+ * Exchange @p len bytes with an echo peer; check both sides. With
+ * @p faults, every third recv() and send() is interrupted (EINTR), the
+ * others move at most 4093 bytes, and the first poll() is interrupted.
+ */
 static void
-check_echo(size_t len)
+check_echo(size_t len, bool faults)
 {
 	struct peer_job job = { .expect = len };
 	char *data = grade_pattern(len, 1), *in = NULL;
-	int sv[2], status;
+	int sv[2], status, err;
 	ssize_t n;
 	pid_t peer;
 
@@ -555,8 +686,23 @@ check_echo(size_t len)
 	job.other = sv[0];
 	peer = grade_spawn(echo_peer, &job);
 	close(sv[1]);
+	if (faults) {
+		grade_inject_short_io(true);
+		poll_fail_nth(1, EINTR);
+	}
 	n = sockpair_exchange(sv[0], data, len, &in);
+	err = errno;
+	grade_inject_short_io(false);
+	poll_fail_clear();
+	errno = err;
 	GRADE_IMPLEMENTED(n, "sockpair_exchange", 1);
+	ck_assert_msg(!faults || n != -1,
+		      "sockpair_exchange() returned -1 (%s) while calls were "
+		      "interrupted by signals (EINTR from poll(), recv() and "
+		      "send()) or moved fewer bytes than asked: EINTR means "
+		      "\"try again\", and a short send leaves the rest for the "
+		      "next round",
+		      ipc_errno_name(err));
 	close(sv[0]);
 	status = grade_join(peer, JOIN_MS + PEER_PATIENCE_MS);
 	check_peer(status, len);
@@ -567,19 +713,19 @@ check_echo(size_t len)
 
 START_TEST(test_exchange_echo_small)
 {
-	check_echo(19);
+	check_echo(19, false);
 }
 END_TEST
 
 START_TEST(test_exchange_echo_large)
 {
-	check_echo(4u << 20);
+	check_echo(4u << 20, false);
 }
 END_TEST
 
 START_TEST(test_exchange_empty)
 {
-	check_echo(0);
+	check_echo(0, false);
 }
 END_TEST
 
@@ -721,6 +867,118 @@ START_TEST(test_exchange_leaves_fd_flags)
 }
 END_TEST
 
+START_TEST(test_exchange_short_io)
+{
+	check_echo(300000, true);
+}
+END_TEST
+
+/** Calls that allocate the receive buffer, and the one that grows it. */
+static const char *const allocating_calls[] = { "calloc", "malloc", NULL };
+static const char *const growing_calls[] = { "realloc", NULL };
+
+/** A failure to inject into sockpair_exchange(). */
+struct exchange_fault {
+	const char *const *functions; /**< for grade_fail_nth(); NULL: poll() */
+	int err;		      /**< the errno it fails with */
+};
+
+/**
+ * Exchange with an echo peer while the @p nth call of @p f's functions
+ * fails. If it did fail, check that sockpair_exchange() failed cleanly:
+ * -1 with that errno, *in untouched, the buffer freed, the flags as they
+ * were. Returns whether the failure happened.
+ */
+static bool
+exchange_with_failure(const struct exchange_fault *f, unsigned nth)
+{
+	struct peer_job job = { .expect = 200000 };
+	char *data = grade_pattern(job.expect, 1), *in = data, injected[160];
+	int sv[2], flags_before, flags_after, err;
+	size_t heap_before, heap_after;
+	bool failed;
+	ssize_t n;
+	pid_t peer;
+
+	make_pair(SOCK_STREAM, sv);
+	job.sock = sv[1];
+	job.other = sv[0];
+	peer = grade_spawn(echo_peer, &job);
+	close(sv[1]);
+	flags_before = fcntl(sv[0], F_GETFL);
+	heap_before = grade_heap_in_use();
+	if (f->functions != NULL)
+		fail_nth_each(f->functions, nth, f->err);
+	else
+		poll_fail_nth(nth, f->err);
+	n = sockpair_exchange(sv[0], data, job.expect, &in);
+	err = errno;
+	if (f->functions != NULL) {
+		grade_fail_describe(injected, sizeof(injected));
+		errno = err;
+		failed = grade_expect_clean_failure(n, f->err,
+						    "sockpair_exchange()");
+	} else {
+		failed = poll_fail_clear();
+		snprintf(injected, sizeof(injected),
+			 "the %u%s poll() call failed with %s", nth,
+			 nth == 1 ? "st" : nth == 2 ? "nd" : nth == 3 ? "rd" : "th",
+			 ipc_errno_name(f->err));
+	}
+	errno = err;
+	GRADE_IMPLEMENTED(n, "sockpair_exchange", 1);
+	ck_assert_msg(!failed || (n == -1 && err == f->err),
+		      "when %s, sockpair_exchange() returned %zd (%s): expected "
+		      "-1 with %s. Only EINTR means \"poll again\": any other "
+		      "poll() error ends the exchange, with its errno",
+		      injected, n, n == -1 ? ipc_errno_name(err) : "a count",
+		      ipc_errno_name(f->err));
+	flags_after = fcntl(sv[0], F_GETFL);
+	heap_after = grade_heap_in_use();
+	close(sv[0]);
+	grade_join(peer, JOIN_MS + PEER_PATIENCE_MS); /* it sees EOF or EPIPE */
+	if (!failed) { /* fewer calls than nth: it ran normally */
+		check_received(n, in, data, job.expect);
+		free(in);
+		free(data);
+		return false;
+	}
+	ck_assert_msg(in == data, "when %s, sockpair_exchange() failed but "
+		      "changed *in: leave it alone on failure (and free the "
+		      "buffer instead)", injected);
+	ck_assert_msg(flags_after == flags_before,
+		      "when %s, sockpair_exchange() failed and left the "
+		      "socket's file status flags at %#x (they were %#x, "
+		      "O_NONBLOCK is %#x): restore them on the error path too, "
+		      "or use MSG_DONTWAIT per call and never change them",
+		      injected, flags_after, flags_before, O_NONBLOCK);
+	ck_assert_msg(heap_after <= heap_before + 16384,
+		      "when %s, sockpair_exchange() failed but %zu bytes more "
+		      "of heap stayed in use: free the receive buffer on the "
+		      "error path (after a failed realloc() the old buffer is "
+		      "still yours to free)",
+		      injected, heap_after - heap_before);
+	free(data);
+	return true;
+}
+
+START_TEST(test_exchange_fails_cleanly)
+{
+	static const struct exchange_fault cases[] = {
+		{ allocating_calls, ENOMEM }, { growing_calls, ENOMEM },
+		{ receiving_calls, ENOMEM },  { sending_calls, ENOBUFS },
+		{ NULL, ENOMEM }, /* poll() */
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		bool failed = true;
+		/* Each call in turn fails, until the exchange makes fewer. */
+		for (unsigned k = 1; k <= 3 && failed; k++)
+			failed = exchange_with_failure(&cases[c], k);
+	}
+}
+END_TEST
+
 /* --------------------------------------------- step 2: message boundaries */
 
 /** Sizes of the messages the step 2 tests send. */
@@ -835,6 +1093,73 @@ START_TEST(test_recv_msg_eof)
 		      "%zd (%s) instead of 0 (EOF)",
 		      n, n == -1 ? ipc_errno_name(errno) : "a count");
 	close(sv[0]);
+}
+END_TEST
+
+START_TEST(test_send_msg_retries_eintr_only)
+{
+	char buf[16];
+	int sv[2];
+	ssize_t n;
+
+	make_pair(SOCK_SEQPACKET, sv);
+	fail_nth_each(sending_calls, 1, EINTR);
+	n = sockpair_send_msg(sv[0], "hello", 5);
+	grade_fail_clear();
+	GRADE_IMPLEMENTED(n, "sockpair_send_msg", 2);
+	ck_assert_msg(n == 5,
+		      "a signal interrupted the first send() before it sent "
+		      "anything (EINTR), and sockpair_send_msg() returned %zd "
+		      "(%s): expected 5. EINTR means \"try again\": loop while "
+		      "send() fails with EINTR",
+		      n, n == -1 ? ipc_errno_name(errno) : "a count");
+	ck_assert_msg(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) == 5 &&
+			      recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) == -1,
+		      "after an interrupted send() the message must arrive "
+		      "exactly once: retry only a send() that failed with "
+		      "EINTR, never one that succeeded");
+	fail_nth_each(sending_calls, 1, ENOBUFS);
+	n = sockpair_send_msg(sv[0], "hello", 5);
+	grade_expect_clean_failure(n, ENOBUFS, "sockpair_send_msg()");
+	ck_assert_msg(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) == -1,
+		      "send() failed with ENOBUFS, yet a message arrived: "
+		      "retry only after EINTR, report every other error");
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+START_TEST(test_recv_msg_retries_eintr_only)
+{
+	char buf[16];
+	int sv[2];
+	ssize_t n;
+
+	make_pair(SOCK_SEQPACKET, sv);
+	ck_assert_int_eq(send(sv[1], "hello", 5, 0), 5);
+	fail_nth_each(receiving_calls, 1, EINTR);
+	n = sockpair_recv_msg(sv[0], buf, sizeof(buf));
+	grade_fail_clear();
+	GRADE_IMPLEMENTED(n, "sockpair_recv_msg", 2);
+	ck_assert_msg(n == 5 && memcmp(buf, "hello", 5) == 0,
+		      "a signal interrupted the first recvmsg() (EINTR) with a "
+		      "5-byte message waiting, and sockpair_recv_msg() returned "
+		      "%zd (%s): expected 5. EINTR means \"try again\": loop "
+		      "while recvmsg() fails with EINTR",
+		      n, n == -1 ? ipc_errno_name(errno) : "a count");
+	ck_assert_int_eq(send(sv[1], "world", 5, 0), 5);
+	fail_nth_each(receiving_calls, 1, ENOMEM);
+	n = sockpair_recv_msg(sv[0], buf, sizeof(buf));
+	grade_expect_clean_failure(n, ENOMEM, "sockpair_recv_msg()");
+	n = sockpair_recv_msg(sv[0], buf, sizeof(buf));
+	ck_assert_msg(n == 5 && memcmp(buf, "world", 5) == 0,
+		      "recvmsg() failed with ENOMEM without taking the message; "
+		      "the next sockpair_recv_msg() returned %zd (%s), not that "
+		      "message: retry only after EINTR, report every other "
+		      "error at once",
+		      n, n == -1 ? ipc_errno_name(errno) : "a count");
+	close(sv[0]);
+	close(sv[1]);
 }
 END_TEST
 
@@ -1104,6 +1429,161 @@ START_TEST(test_recv_fd_at_eof)
 		      "ECONNRESET (recvmsg() returned 0: EOF)",
 		      fd, fd == -1 ? ipc_errno_name(errno) : "a descriptor?");
 	close(sv[0]);
+}
+END_TEST
+
+START_TEST(test_send_fd_retries_eintr_only)
+{
+	int file = make_file("eintr.txt", file_text, sizeof(file_text) - 1,
+			     O_RDONLY);
+	struct received r;
+	int sv[2], rc;
+
+	make_pair(SOCK_STREAM, sv);
+	grade_fail_nth("sendmsg", 1, EINTR);
+	rc = sockpair_send_fd(sv[0], file);
+	grade_fail_clear();
+	GRADE_IMPLEMENTED(rc, "sockpair_send_fd", 3);
+	ck_assert_msg(rc == 0,
+		      "a signal interrupted the first sendmsg() before it sent "
+		      "anything (EINTR), and sockpair_send_fd() returned %d "
+		      "(%s): expected 0. EINTR means \"try again\": loop while "
+		      "sendmsg() fails with EINTR",
+		      rc, ipc_errno_name(errno));
+	ref_recv(sv[1], &r);
+	if (r.n_fds != 1 || !same_file(r.fds[0], file)) {
+		int n = r.n_fds;
+		close_received(&r);
+		ck_abort_msg("after an interrupted sendmsg() %d descriptors "
+			     "arrived, expected the file, once",
+			     n);
+	}
+	close_received(&r);
+	ref_recv(sv[1], &r);
+	close_received(&r);
+	ck_assert_msg(r.bytes == -1, "after an interrupted sendmsg() the "
+		      "descriptor was sent twice: retry only a sendmsg() that "
+		      "failed with EINTR");
+	grade_fail_nth("sendmsg", 1, ENOBUFS);
+	rc = sockpair_send_fd(sv[0], file);
+	grade_expect_clean_failure(rc, ENOBUFS, "sockpair_send_fd()");
+	ref_recv(sv[1], &r);
+	close_received(&r);
+	ck_assert_msg(r.bytes == -1, "sendmsg() failed with ENOBUFS, yet "
+		      "something arrived: retry only after EINTR, report "
+		      "every other error");
+	close(sv[0]);
+	close(sv[1]);
+	close(file);
+}
+END_TEST
+
+START_TEST(test_recv_fd_retries_eintr_only)
+{
+	int file = make_file("eintr.txt", file_text, sizeof(file_text) - 1,
+			     O_RDONLY);
+	int sv[2], fd;
+
+	make_pair(SOCK_STREAM, sv);
+	ck_assert_int_eq(ref_send_fd(sv[1], file), 0);
+	grade_fail_nth("recvmsg", 1, EINTR);
+	fd = sockpair_recv_fd(sv[0]);
+	grade_fail_clear();
+	GRADE_IMPLEMENTED(fd, "sockpair_recv_fd", 3);
+	ck_assert_msg(fd >= 0 && same_file(fd, file),
+		      "a signal interrupted the first recvmsg() (EINTR) with a "
+		      "descriptor waiting, and sockpair_recv_fd() returned %d "
+		      "(%s): expected the descriptor. EINTR means \"try "
+		      "again\": loop while recvmsg() fails with EINTR",
+		      fd, fd == -1 ? ipc_errno_name(errno) : "another file");
+	close(fd);
+	ck_assert_int_eq(ref_send_fd(sv[1], file), 0);
+	grade_fail_nth("recvmsg", 1, ENOMEM);
+	fd = sockpair_recv_fd(sv[0]);
+	grade_expect_clean_failure(fd, ENOMEM, "sockpair_recv_fd()");
+	fd = sockpair_recv_fd(sv[0]);
+	ck_assert_msg(fd >= 0 && same_file(fd, file),
+		      "recvmsg() failed with ENOMEM without taking the message; "
+		      "the next sockpair_recv_fd() returned %d (%s), not the "
+		      "descriptor: retry only after EINTR, report every other "
+		      "error at once",
+		      fd, fd == -1 ? ipc_errno_name(errno) : "another file");
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+	close(file);
+}
+END_TEST
+
+/** The grader's SCM_RIGHTS sender of @p n copies of @p fd in one message. */
+static int
+ref_send_fds(int sock, int fd, int n)
+{
+	char byte = 'M';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 4)];
+		struct cmsghdr align;
+	} control;
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = control.buf,
+			      .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n) };
+	struct cmsghdr *cmsg;
+
+	memset(&control, 0, sizeof(control));
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+	for (int i = 0; i < n; i++)
+		memcpy(CMSG_DATA(cmsg) + sizeof(int) * (size_t)i, &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+START_TEST(test_recv_fd_closes_extra_descriptors)
+{
+	int file = make_file("extra.txt", file_text, sizeof(file_text) - 1,
+			     O_RDONLY);
+	int sv[2];
+
+	make_pair(SOCK_STREAM, sv);
+	for (int n = 2; n <= 3; n++) {
+		int fd, left, err;
+		ck_assert_int_eq(ref_send_fds(sv[1], file, n), 0);
+		remember_open_fds();
+		errno = 0;
+		fd = sockpair_recv_fd(sv[0]);
+		err = errno;
+		GRADE_IMPLEMENTED(fd, "sockpair_recv_fd", 3);
+		left = new_fd_other_than(-1);
+		if (left != -1) { /* the engine would blame it, less clearly */
+			for (int extra = left; extra < MAX_FD; extra++)
+				if (!open_before[extra])
+					close(extra);
+			ck_abort_msg(
+				"a message carried %d descriptors (one is "
+				"expected); sockpair_recv_fd() returned %d "
+				"(%s) and fd %d, which came with the message, "
+				"is still open: before failing with EBADMSG, "
+				"close every descriptor of every SCM_RIGHTS "
+				"header that arrived, or they leak",
+				n, fd, fd == -1 ? ipc_errno_name(err) : "",
+				left);
+		}
+		ck_assert_msg(fd == -1 && err == EBADMSG,
+			      "a message carried %d descriptors; "
+			      "sockpair_recv_fd() returned %d (%s): expected -1 "
+			      "with EBADMSG (cmsg_len is not "
+			      "CMSG_LEN(sizeof(int))%s)",
+			      n, fd, fd == -1 ? ipc_errno_name(err) : "a descriptor",
+			      n == 3 ? ", and with a buffer for one the kernel "
+				       "sets MSG_CTRUNC"
+				     : "");
+	}
+	close(sv[0]);
+	close(sv[1]);
+	close(file);
 }
 END_TEST
 
@@ -1405,6 +1885,8 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_spawn_parent_closes_child_end), 1, 2, 0,
 	  "the parent never saw EOF: after fork() it must close the child's "
 	  "end of the socketpair" },
+	{ GRADE_REF(test_spawn_rejects_null_arguments), 1, 1, 0, NULL },
+	{ GRADE_REF(test_spawn_cleans_up_when_calls_fail), 1, 2, 0, NULL },
 	{ GRADE_REF(test_exchange_echo_small), 1, 2, 0,
 	  "sockpair_exchange() never returned: after sending everything, "
 	  "shutdown(SHUT_WR) so the peer sees EOF, and stop when recv() "
@@ -1429,6 +1911,13 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_exchange_peer_closes_early), 1, 1, 0,
 	  "sending to a vanished peer must fail with EPIPE, not loop" },
 	{ GRADE_REF(test_exchange_leaves_fd_flags), 1, 1, 0, NULL },
+	{ GRADE_REF(test_exchange_short_io), 1, 2, 0,
+	  "sockpair_exchange() never returned while calls were interrupted: "
+	  "after EINTR from poll(), recv() or send(), go round the loop "
+	  "again; after a short send(), send the rest" },
+	{ GRADE_REF(test_exchange_fails_cleanly), 1, 2, 10,
+	  "sockpair_exchange() never returned after a call failed: only EINTR "
+	  "and EAGAIN mean try again; any other error ends the exchange" },
 	{ GRADE_REF(test_demo_duplex_matches_reference), 1, 1, 10,
 	  "the demo deadlocked: see test_exchange_both_directions_at_once" },
 	{ GRADE_REF(test_demo_upper_matches_reference), 1, 1, 10, NULL },
@@ -1438,6 +1927,13 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_recv_msg_reports_truncation), 2, 2, 0,
 	  "sockpair_recv_msg() waited for more: one recvmsg() is one message" },
 	{ GRADE_REF(test_recv_msg_eof), 2, 1, 0, NULL },
+	{ GRADE_REF(test_send_msg_retries_eintr_only), 2, 1, 0,
+	  "sockpair_send_msg() never returned after an interrupted send(): "
+	  "the loop must call send() again, `do n = send(...); while (n == -1 "
+	  "&& errno == EINTR);`" },
+	{ GRADE_REF(test_recv_msg_retries_eintr_only), 2, 1, 0,
+	  "sockpair_recv_msg() never returned after an interrupted "
+	  "recvmsg(): the loop must call recvmsg() again" },
 	{ GRADE_REF(test_send_msg_one_big_message), 2, 1, 0, NULL },
 	{ GRADE_REF(test_send_msg_too_big_fails), 2, 1, 0,
 	  "sending a message larger than the send buffer hung: it must fail "
@@ -1452,6 +1948,15 @@ static const struct grade_test tests[] = {
 	  "sockpair_recv_fd() waited for more: the one byte it got is the "
 	  "whole message" },
 	{ GRADE_REF(test_recv_fd_at_eof), 3, 1, 0, NULL },
+	{ GRADE_REF(test_send_fd_retries_eintr_only), 3, 1, 0,
+	  "sockpair_send_fd() never returned after an interrupted sendmsg(): "
+	  "the loop must call sendmsg() again" },
+	{ GRADE_REF(test_recv_fd_retries_eintr_only), 3, 1, 0,
+	  "sockpair_recv_fd() never returned after an interrupted recvmsg(): "
+	  "the loop must call recvmsg() again" },
+	{ GRADE_REF(test_recv_fd_closes_extra_descriptors), 3, 2, 0,
+	  "sockpair_recv_fd() waited for more: one recvmsg() receives the "
+	  "byte and every descriptor that came with it" },
 	{ GRADE_REF(test_fd_passing_child_reads_file), 3, 3, 0,
 	  "the child never got the descriptor: send one byte of data with "
 	  "the SCM_RIGHTS control message" },

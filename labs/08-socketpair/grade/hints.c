@@ -39,6 +39,23 @@ const struct grade_hint grade_hints[] = {
 	  "the child exits, the parent's reads never return 0.",
 	  "In the parent, right after fork(): `close(sv[1]);`, then `*child "
 	  "= pid; return sv[0];`." },
+	{ "test_spawn_rejects_null_arguments",
+	  "What happens in the child if serve is NULL, and in the caller if "
+	  "child is NULL?",
+	  "The child would call a NULL function and crash; without *child "
+	  "the caller could never reap it. Check the arguments before "
+	  "making anything, so there is nothing to undo.",
+	  "First thing: `if (serve == NULL || child == NULL) { errno = "
+	  "EINVAL; return -1; }`." },
+	{ "test_spawn_cleans_up_when_calls_fail",
+	  "If fork() fails, what have you already made, and which errno "
+	  "does your caller see?",
+	  "The pair exists when fork() fails: both ends must be closed, or "
+	  "they leak. close() may change errno, and the caller must see "
+	  "fork()'s EAGAIN: save it first, restore it after.",
+	  "`if (pid == -1) { int saved = errno; close(sv[0]); close(sv[1]); "
+	  "errno = saved; return -1; }`; a failed socketpair() has made "
+	  "nothing: just `return -1;`." },
 	{ "test_exchange_echo_small",
 	  "After the last byte, how does the peer learn you are done, and "
 	  "when do you stop receiving?",
@@ -103,6 +120,26 @@ const struct grade_hint grade_hints[] = {
 	  "No fcntl(F_SETFL): pass `MSG_DONTWAIT` to every recv() and send(). "
 	  "Or save `fcntl(sock, F_GETFL)` and restore it on every return "
 	  "path." },
+	{ "test_exchange_short_io",
+	  "What does your loop do when poll(), recv() or send() fails with "
+	  "EINTR, or send() takes only part of what you offered?",
+	  "A signal interrupts a call before it moves anything: EINTR is not "
+	  "an error, just go round again. A short send is normal on a "
+	  "stream: the rest goes in a later round.",
+	  "`if (poll(&pfd, 1, -1) == -1) { if (errno == EINTR) continue; goto "
+	  "fail; }`; for recv and send treat `errno == EAGAIN || errno == "
+	  "EINTR` as \"nothing this time\", and `sent += n` after each "
+	  "send." },
+	{ "test_exchange_fails_cleanly",
+	  "When malloc(), realloc(), recv(), send() or poll() fails, what is "
+	  "left: the buffer, *in, the socket's flags, errno?",
+	  "Only EINTR and EAGAIN mean \"try again\". Any other error ends "
+	  "the exchange: free the buffer (after a failed realloc() the old "
+	  "one is still yours), leave *in alone, restore any flag you "
+	  "changed, and return -1 with the failed call's errno.",
+	  "One exit for errors: `fail: saved = errno; free(box.buf); errno = "
+	  "saved; return -1;` and `goto fail` from every failed call that "
+	  "is not EINTR or EAGAIN." },
 	{ "test_demo_duplex_matches_reference",
 	  "Do `demo duplex 0` and `demo duplex 1000000` print the same as the "
 	  "reference demo, and end?",
@@ -151,6 +188,21 @@ const struct grade_hint grade_hints[] = {
 	  "empty). That is a result, not an error: pass it on, do not retry.",
 	  "`if (n == -1) return -1;` then the MSG_TRUNC check, then `return "
 	  "n;` (0 at EOF)." },
+	{ "test_send_msg_retries_eintr_only",
+	  "Which send() errors do you retry, and which do you report?",
+	  "EINTR means a signal came before anything was sent: send the "
+	  "same message again. Any other error (ENOBUFS, EPIPE, EMSGSIZE) "
+	  "is the caller's to see, and retrying a send() that succeeded "
+	  "would send the message twice.",
+	  "`do n = send(sock, buf, len, MSG_NOSIGNAL); while (n == -1 && "
+	  "errno == EINTR); return n;`." },
+	{ "test_recv_msg_retries_eintr_only",
+	  "Which recvmsg() errors do you retry, and which do you report?",
+	  "EINTR means a signal came before anything was received: the "
+	  "message is still queued, call again. Other errors go to the "
+	  "caller at once, the message still queued for the next call.",
+	  "`do n = recvmsg(sock, &msg, 0); while (n == -1 && errno == "
+	  "EINTR); if (n == -1) return -1;`." },
 	{ "test_send_msg_one_big_message",
 	  "The message is half the send buffer. Do you send it in pieces?",
 	  "A seqpacket message goes whole or not at all: there is no short "
@@ -221,6 +273,32 @@ const struct grade_hint grade_hints[] = {
 	  "anything. The contract reports that as ECONNRESET, not EBADMSG.",
 	  "Right after recvmsg(): `if (n == 0) { errno = ECONNRESET; return "
 	  "-1; }`." },
+	{ "test_send_fd_retries_eintr_only",
+	  "Which sendmsg() errors do you retry, and which do you report?",
+	  "An interrupted sendmsg() (EINTR) sent nothing, neither the byte "
+	  "nor the descriptor: send the same message again. Any other error "
+	  "is the caller's.",
+	  "`do n = sendmsg(sock, &msg, MSG_NOSIGNAL); while (n == -1 && "
+	  "errno == EINTR); return n == -1 ? -1 : 0;`." },
+	{ "test_recv_fd_retries_eintr_only",
+	  "Which recvmsg() errors do you retry, and which do you report?",
+	  "An interrupted recvmsg() (EINTR) took nothing: the byte and the "
+	  "descriptor are still queued, call again. Any other error goes to "
+	  "the caller at once.",
+	  "`do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (n == -1 && "
+	  "errno == EINTR); if (n == -1) return -1;`." },
+	{ "test_recv_fd_closes_extra_descriptors",
+	  "A message brought two or three descriptors when you expected "
+	  "one. Which of them are open in your process when you return "
+	  "EBADMSG?",
+	  "Every descriptor that arrived is installed in your process, even "
+	  "when you reject the message (wrong cmsg_len, MSG_CTRUNC: the "
+	  "kernel installs as many as fit). Rejecting without closing them "
+	  "leaks them.",
+	  "Before `errno = EBADMSG; return -1;`, walk the control messages "
+	  "(`CMSG_FIRSTHDR`, `CMSG_NXTHDR`) and for each SOL_SOCKET / "
+	  "SCM_RIGHTS one close the `(cmsg_len - CMSG_LEN(0)) / sizeof(int)` "
+	  "descriptors in CMSG_DATA() (memcpy each int out)." },
 	{ "test_fd_passing_child_reads_file",
 	  "The child was forked before the file was opened. How can it reach "
 	  "the file, and where does it start reading?",
