@@ -2243,12 +2243,23 @@ SIGNALS_TEST(test_serve_restores_signal_state)
 		      "handler ran: the stop request was left pending");
 }
 
-/** A job that only counts. */
+/** What count_job() saw: the jobs, and how far the setup had gone. */
+struct job_count {
+	const char *function; /**< the call a test makes fail */
+	int jobs;	      /**< jobs run */
+	unsigned calls;	      /**< calls of function before the 1st job */
+};
+
+/** A job that only counts (and, at the first, notes how many calls of
+ *  the failing function signals_serve() made to set up its loop). */
 static void
 count_job(void *arg, unsigned char byte)
 {
+	struct job_count *count = arg;
+
 	(void)byte;
-	(*(int *)arg)++;
+	if (count->jobs++ == 0)
+		count->calls = grade_fail_calls(count->function);
 }
 
 SIGNALS_TEST(test_serve_cleans_up_when_calls_fail)
@@ -2269,7 +2280,8 @@ SIGNALS_TEST(test_serve_cleans_up_when_calls_fail)
 	snapshot(&before);
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		for (unsigned k = 1; k <= 6; k++) {
-			int fds[2], jobs = 0, stopped_by = -1;
+			struct job_count count = {cases[c].function, 0, 0};
+			int fds[2], stopped_by = -1;
 			bool setup;
 			long n;
 
@@ -2277,11 +2289,13 @@ SIGNALS_TEST(test_serve_cleans_up_when_calls_fail)
 			ck_assert_int_eq(write(fds[1], "abc", 3), 3);
 			close(fds[1]);
 			grade_fail_nth(cases[c].function, k, cases[c].err);
-			n = signals_serve(fds[0], count_job, &jobs, &stopped_by);
-			/* A handler or mask that could not be put back once
-			 * the jobs ran: not graded here. */
+			n = signals_serve(fds[0], count_job, &count,
+					  &stopped_by);
+			/* The failure came while setting up (before the 1st
+			 * job), or in a read: graded. A handler or mask that
+			 * could not be put back after the jobs: not here. */
 			setup = strcmp(cases[c].function, "read") == 0 ||
-				jobs == 0;
+				count.jobs == 0 || count.calls >= k;
 			grade_fail_describe(when, sizeof(when));
 			if (!setup)
 				grade_fail_clear();
