@@ -334,11 +334,12 @@ const struct grade_hint grade_hints[] = {
 	{ "test_serve_jobs_until_eof",
 	  "How does your loop learn that no more jobs will come?",
 	  "read() on the job fd returns 0 once every writer has closed it: "
-	  "stop, with *stopped_by = 0, then restore the handlers and close "
-	  "the self-pipe.",
+	  "stop, with *stopped_by = 0 (stopped_by may be NULL), then restore "
+	  "the handlers and close the self-pipe. The handlers have "
+	  "SA_RESTART, so that the jobs' own calls are not cut short.",
 	  "`n = read(job_fd, &byte, 1); if (n == 0) { sig = 0; break; }` "
-	  "else `job(arg, byte); done++;`; `return done;` after the "
-	  "cleanup." },
+	  "else `job(arg, byte); done++;`; `if (stopped_by != NULL) "
+	  "*stopped_by = sig; return done;` after the cleanup." },
 	{ "test_serve_stop_finishes_current_job",
 	  "SIGTERM comes during job 'b', and more jobs wait. What do your "
 	  "handler and your loop do next?",
