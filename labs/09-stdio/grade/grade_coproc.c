@@ -32,8 +32,12 @@
 #include <string.h>
 #include <sched.h>
 #include <stdint.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -304,18 +308,30 @@ child_argv(const char *mode, const char *arg)
 
 /**
  * Start @p argv as a coprocess the grader's own way (known good), for the
- * tests of steps 3 to 5. The child dies with the test process.
+ * tests of steps 3 to 5. The child dies with the test process. Returns
+ * false (errno set) if it cannot.
  */
-static void
-start_child(char *const argv[], struct stdio_child *c)
+static bool
+start_child_quietly(char *const argv[], struct stdio_child *c)
 {
 	int in[2], out[2];
 	pid_t pid;
 
-	ck_assert_msg(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0,
-		      "grader: pipe2: %s", strerror(errno));
+	if (pipe2(in, O_CLOEXEC) == -1)
+		return false;
+	if (pipe2(out, O_CLOEXEC) == -1) {
+		close(in[0]);
+		close(in[1]);
+		return false;
+	}
 	pid = fork();
-	ck_assert_msg(pid != -1, "grader: fork: %s", strerror(errno));
+	if (pid == -1) {
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		return false;
+	}
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		signal(SIGPIPE, SIG_DFL);
@@ -331,6 +347,15 @@ start_child(char *const argv[], struct stdio_child *c)
 	c->pid = pid;
 	c->to_child = in[1];
 	c->from_child = out[0];
+	return true;
+}
+
+/** start_child_quietly(), and the test fails if it cannot. */
+static void
+start_child(char *const argv[], struct stdio_child *c)
+{
+	ck_assert_msg(start_child_quietly(argv, c), "grader: pipe2/fork: %s",
+		      strerror(errno));
 }
 
 /** Close what is still open of @p c and reap its child (killed if it does
@@ -2752,6 +2777,149 @@ START_TEST(test_shutdown_drains_through_interrupted_reads)
 }
 END_TEST
 
+/**
+ * Make pidfd_open() fail with ENOSYS in this process and its children, as
+ * on a kernel older than 5.3 (a seccomp filter). -1 if this system cannot
+ * (no seccomp): the test then has nothing to check.
+ */
+static int
+deny_pidfd_open(void)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pidfd_open, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K,
+			 SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { GRADE_COUNT(filter), filter };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+/** What stdio_shutdown() did with no pidfd, for three children. */
+struct fallback_run {
+	int setup;		   /**< 0; 1: no seccomp; 2: no child */
+	int step;		   /**< the child being shut down */
+	int rc[3];		   /**< what stdio_shutdown() returned */
+	int err[3];		   /**< errno after it */
+	struct stdio_exit how[3]; /**< how each child ended */
+};
+
+/** The three children of the no-pidfd test, and their grace periods. */
+static const char *const fallback_modes[3] = { NULL, "ignore-eof",
+						 "ignore-term" };
+static const int fallback_grace[3] = { 60000, 100, 100 };
+
+/** Helper: with pidfd_open() saying ENOSYS, shut down cat (it ends at
+ *  EOF), a child that ignores EOF and one that ignores SIGTERM too. */
+static int
+shutdown_without_pidfd(void *arg)
+{
+	struct fallback_run *r = arg;
+	char *cat[] = { "cat", NULL };
+
+	if (deny_pidfd_open() == -1) {
+		r->setup = 1;
+		return 0;
+	}
+	for (r->step = 0; r->step < 3; r->step++) {
+		int i = r->step;
+		struct stdio_child c;
+		char line[16];
+		if (!start_child_quietly(i == 0 ? cat
+						: child_argv(fallback_modes[i],
+							     NULL),
+					 &c)) {
+			r->setup = 2;
+			return 0;
+		}
+		if (i == 2 && read_line_raw(c.from_child, line, 16) != 6) {
+			r->setup = 2; /* "ready": SIGTERM is ignored now */
+			return 0;
+		}
+		r->rc[i] = stdio_shutdown(&c, fallback_grace[i], &r->how[i]);
+		r->err[i] = errno;
+		if (r->rc[i] == -1)
+			return 0; /* the child dies with this helper */
+	}
+	return 0;
+}
+
+/** Has @p pid exited within @p ms? (It stays unreaped.) */
+static bool
+exits_within(pid_t pid, int ms)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	int n;
+
+	pfd.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	ck_assert_msg(pfd.fd != -1, "grader: pidfd_open: %s", strerror(errno));
+	while ((n = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+		;
+	close(pfd.fd);
+	return n == 1;
+}
+
+START_TEST(test_shutdown_without_pidfd)
+{
+	static const char *const who[3] = {
+		"cat (it ends at EOF)", "a child that ignores EOF",
+		"a child that ignores EOF and SIGTERM"
+	};
+	static const int killed_by[3] = { 0, SIGTERM, SIGKILL };
+	struct fallback_run *r = shared(sizeof(*r));
+	pid_t helper;
+	int status;
+
+	signal(SIGPIPE, SIG_IGN);
+	helper = grade_spawn(shutdown_without_pidfd, r);
+	if (!exits_within(helper, 3000)) {
+		kill(helper, SIGKILL);
+		grade_join(helper, JOIN_MS);
+		ck_abort_msg("with pidfd_open() failing with ENOSYS (as on a "
+			     "kernel older than 5.3), stdio_shutdown() of %s "
+			     "(grace period %d ms) did not return within 3 s: "
+			     "fall back to looking whether the child has exited "
+			     "(waitid() with WEXITED | WNOHANG | WNOWAIT) every "
+			     "few milliseconds, each wait bounded by the time "
+			     "left (see the handout, step 5)",
+			     who[r->step], fallback_grace[r->step]);
+	}
+	status = grade_join(helper, JOIN_MS);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the process running stdio_shutdown() without a pidfd %s",
+		      describe(status));
+	if (r->setup == 1)
+		return; /* no seccomp here: nothing can make pidfd_open() fail */
+	ck_assert_msg(r->setup == 0, "grader: could not start a child (%s)",
+		      who[r->step]);
+	for (int i = 0; i < 3; i++) {
+		errno = r->err[i];
+		GRADE_IMPLEMENTED(r->rc[i], "stdio_shutdown", 5);
+		ck_assert_msg(r->rc[i] == 0,
+			      "with pidfd_open() failing with ENOSYS (as on a "
+			      "kernel older than 5.3), stdio_shutdown() of %s "
+			      "returned %d (%s): fall back to looking whether "
+			      "the child has exited (waitid() with WEXITED | "
+			      "WNOHANG | WNOWAIT) every few milliseconds (see "
+			      "the handout, step 5)",
+			      who[i], r->rc[i], ipc_errno_name(r->err[i]));
+		if (killed_by[i] == 0)
+			expect_exit(&r->how[i], 0, who[i]);
+		else
+			expect_killed(&r->how[i], killed_by[i], who[i]);
+		ck_assert_msg(r->how[i].sent == killed_by[i],
+			      "without a pidfd, stdio_shutdown() of %s reports "
+			      "sent = %d, not %d",
+			      who[i], r->how[i].sent, killed_by[i]);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------ the demo, side by side */
 
 START_TEST(test_demo_run_matches_reference)
@@ -2977,6 +3145,9 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_shutdown_survives_signals), 5, 1, 4,
 	  "stdio_shutdown() never returned after a signal interrupted its "
 	  "wait: retry poll() and waitpid() after EINTR, with the time left" },
+	{ GRADE_REF(test_shutdown_without_pidfd), 5, 1, 6,
+	  "stdio_shutdown() without a pidfd never returned: look every few "
+	  "milliseconds whether the child has exited (waitid WNOHANG)" },
 	{ GRADE_REF(test_shutdown_drains_through_interrupted_reads), 5, 1, 6,
 	  "stdio_shutdown() did not return: the child was blocked writing "
 	  "into a full pipe; a read() that fails with EINTR is retried" },
