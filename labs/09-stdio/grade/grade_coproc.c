@@ -2031,8 +2031,9 @@ START_TEST(test_serve_survives_signals)
 	start_server_reporting(&s, false, result);
 	poker = start_poker_for(&p, s.pid, 0);
 	finish_poker(poker); /* the handler has run in the server */
-	send_request(&s, "after\n");
-	if (read_line_raw(s.replies[0], line, sizeof(line)) == 0) {
+	/* (EPIPE if it has returned already: then no reply comes.) */
+	if (ipc_write_all(s.requests[1], "after\n", 6) != 6 ||
+	    read_line_raw(s.replies[0], line, sizeof(line)) == 0) {
 		ipc_close_quietly(s.requests[1]);
 		ipc_close_quietly(s.replies[0]);
 		grade_join(s.pid, JOIN_MS);
@@ -2872,10 +2873,17 @@ START_TEST(test_shutdown_without_pidfd)
 	};
 	static const int killed_by[3] = { 0, SIGTERM, SIGKILL };
 	struct fallback_run *r = shared(sizeof(*r));
+	char *cat[] = { "cat", NULL };
+	struct stdio_child c;
+	struct stdio_exit how;
 	pid_t helper;
 	int status;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* With a pidfd first: a stub says ENOSYS here, not because of the
+	 * missing pidfd_open(). */
+	start_child(cat, &c);
+	shutdown_ok(&c, 60000, &how);
 	helper = grade_spawn(shutdown_without_pidfd, r);
 	if (!exits_within(helper, 3000)) {
 		kill(helper, SIGKILL);
@@ -2898,8 +2906,6 @@ START_TEST(test_shutdown_without_pidfd)
 	ck_assert_msg(r->setup == 0, "grader: could not start a child (%s)",
 		      who[r->step]);
 	for (int i = 0; i < 3; i++) {
-		errno = r->err[i];
-		GRADE_IMPLEMENTED(r->rc[i], "stdio_shutdown", 5);
 		ck_assert_msg(r->rc[i] == 0,
 			      "with pidfd_open() failing with ENOSYS (as on a "
 			      "kernel older than 5.3), stdio_shutdown() of %s "
