@@ -20,8 +20,10 @@
 #include "ipc_util.h"
 #include "shmem.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -454,6 +456,145 @@ require_implemented_errno(int err, const char *function, int step)
 	}
 }
 
+/* --------------------------------------------- when calls fail (injected) */
+
+/** A call of the code under test that a test makes fail, and its errno. */
+struct failing_call {
+	const char *function;
+	int err;
+};
+
+/**
+ * After a call that returns a pointer, with a failure armed: if the
+ * injected failure happened, the call must have returned NULL, kept the
+ * errno and closed what it opened (grade_expect_clean_failure()). Fills
+ * @p when ("the 1st mmap() call failed with ENOMEM"). Returns false when
+ * no injected failure happened (the call ran normally).
+ */
+static bool
+expect_null_clean_failure(const void *p, int err, const char *call,
+			  char *when, size_t when_len)
+{
+	int got = errno;
+
+	if (grade_fail_describe(when, when_len) > 0 && p != NULL) {
+		grade_fail_clear();
+		TEST_ABORT("when %s, %s did not return NULL: a failure it "
+			   "cannot get past must make it return NULL with "
+			   "errno set",
+			   when, call);
+	}
+	errno = got;
+	return grade_expect_clean_failure(p == NULL ? -1 : 0, err, call);
+}
+
+/** How many System V segments this process has attached: /proc/self/maps
+ *  names each "/SYSV<key>". */
+static int
+sysv_attachments(void)
+{
+	char line[1024];
+	int n = 0;
+	FILE *maps = fopen("/proc/self/maps", "re");
+
+	TEST_ASSERT(maps != NULL, "grader: /proc/self/maps: %s",
+		    strerror(errno));
+	while (fgets(line, sizeof(line), maps) != NULL)
+		if (strstr(line, "/SYSV") != NULL)
+			n++;
+	fclose(maps);
+	return n;
+}
+
+/** How many System V semaphore sets exist (the test's IPC namespace has
+ *  only its own; /proc/sysvipc/sem has a header line, then one per set). */
+static int
+sysv_sem_sets(void)
+{
+	char line[512];
+	int n = -1;
+	FILE *f = fopen("/proc/sysvipc/sem", "re");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n++;
+	fclose(f);
+	return n < 0 ? 0 : n;
+}
+
+/** How many named POSIX semaphores exist (/dev/shm/sem.NAME). */
+static int
+named_semaphores(void)
+{
+	DIR *dir = opendir("/dev/shm");
+	struct dirent *e;
+	int n = 0;
+
+	if (dir == NULL)
+		return 0;
+	while ((e = readdir(dir)) != NULL)
+		if (strncmp(e->d_name, "sem.", 4) == 0)
+			n++;
+	closedir(dir);
+	return n;
+}
+
+/*
+ * Unnamed POSIX semaphores: the grader wraps sem_init() and sem_destroy()
+ * (the lab's Makefile: --wrap=sem_destroy; the engine wraps sem_init) to
+ * see which ones the code under test made and did not destroy. On Linux
+ * sem_destroy() frees nothing, but on other systems it does, and POSIX
+ * asks for it: every sem_init() has its sem_destroy().
+ */
+int __real_sem_init(sem_t *sem, int pshared, unsigned value);
+int __wrap_sem_init(sem_t *sem, int pshared, unsigned value);
+int __real_sem_destroy(sem_t *sem);
+int __wrap_sem_destroy(sem_t *sem);
+
+/** Semaphores made with sem_init() and not destroyed yet (this process). */
+static sem_t *live_sems[16];
+static size_t n_live_sems;
+
+int
+__wrap_sem_init(sem_t *sem, int pshared, unsigned value)
+{
+	size_t i;
+
+	if (grade_fail_check("sem_init")) /* a test made it fail */
+		return -1;
+	if (__real_sem_init(sem, pshared, value) == -1)
+		return -1;
+	for (i = 0; i < n_live_sems && live_sems[i] != sem; i++)
+		;
+	if (i == n_live_sems && n_live_sems < GRADE_COUNT(live_sems))
+		live_sems[n_live_sems++] = sem;
+	return 0;
+}
+
+int
+__wrap_sem_destroy(sem_t *sem)
+{
+	for (size_t i = 0; i < n_live_sems; i++) {
+		if (live_sems[i] == sem) {
+			live_sems[i] = live_sems[--n_live_sems];
+			break;
+		}
+	}
+	return __real_sem_destroy(sem);
+}
+
+/** Fail if an unnamed semaphore made by @p call is still alive. */
+static void
+require_sems_destroyed(size_t before, const char *call, const char *when)
+{
+	TEST_ASSERT(n_live_sems <= before,
+		    "%s%s left %zu unnamed semaphore(s) made with sem_init() "
+		    "and never destroyed: sem_destroy() each one you made%s",
+		    when, call, n_live_sems - before,
+		    when[0] != '\0' ? ", before returning the failure" : "");
+}
+
 /* ================================================ step 1: System V */
 
 START_TEST(test_sysv_create_attach_detach_remove)
@@ -675,6 +816,7 @@ check_child_writes(size_t size, shmem_fill_fn *fill)
 	key_t key = grade_key("child.key", 'S');
 	struct fill_record *rec = shared_alloc(sizeof(*rec));
 	unsigned char *out = malloc(size);
+	int attached = sysv_attachments();
 	size_t bad;
 	ssize_t n;
 
@@ -705,6 +847,11 @@ check_child_writes(size_t size, shmem_fill_fn *fill)
 		    "a segment with the caller's key still exists after "
 		    "shmem_sysv_child_writes() returned: you forgot "
 		    "shmctl(IPC_RMID), so it outlives every process");
+	TEST_ASSERT(sysv_attachments() == attached,
+		    "after shmem_sysv_child_writes() returned, the segment is "
+		    "still attached to the parent: shmdt() it when you are done "
+		    "with it. A removed segment lives on until its last detach, "
+		    "so until then its memory is lost to the system");
 	free(out);
 }
 
@@ -747,6 +894,100 @@ START_TEST(test_sysv_child_failure_is_reported)
 	TEST_ASSERT(shmget(key, 0, 0) == -1 && errno == ENOENT,
 		    "the segment is left behind when the child fails: "
 		    "shmctl(IPC_RMID) on every path");
+}
+END_TEST
+
+START_TEST(test_sysv_child_writes_cleans_up_when_calls_fail)
+{
+	static const struct failing_call cases[] = {
+		{ "shmget", ENOSPC }, /* the system's segments are all used */
+		{ "shmat", ENOMEM },  /* no room in the address space */
+		{ "fork", EAGAIN },   /* too many processes */
+	};
+	key_t key = grade_key("fails.key", 'S');
+	struct fill_record *rec = shared_alloc(sizeof(*rec));
+	int attached = sysv_attachments();
+	char out[4096], when[256];
+
+	for (size_t c = 0; c < GRADE_COUNT(cases); c++) {
+		ssize_t n;
+		int left;
+
+		memset(rec, 0, sizeof(*rec));
+		rec->seed = 9;
+		memset(out, 0x5a, sizeof(out));
+		grade_fail_nth(cases[c].function, 1, cases[c].err);
+		n = GRADE_CALL(shmem_sysv_child_writes(key, sizeof(out),
+						       fill_pattern, rec, out));
+		grade_fail_describe(when, sizeof(when));
+		if (!grade_expect_clean_failure(n, cases[c].err,
+						"shmem_sysv_child_writes()")) {
+			/* It never called that function: it ran normally. */
+			require_implemented(n, "shmem_sysv_child_writes", 1);
+			TEST_ASSERT(n == (ssize_t)sizeof(out),
+				    "shmem_sysv_child_writes() failed: %s",
+				    ipc_errno_name(errno));
+		} else {
+			TEST_ASSERT(out[0] == 0x5a &&
+					    memcmp(out, out + 1, sizeof(out) - 1) ==
+						    0,
+				    "when %s, shmem_sysv_child_writes() returned "
+				    "-1 but wrote into out: no child wrote "
+				    "anything, so on failure leave the caller's "
+				    "buffer alone",
+				    when);
+		}
+		left = shmget(key, 0, 0);
+		if (left != -1)
+			shmctl(left, IPC_RMID, NULL); /* the test's own check */
+		TEST_ASSERT(left == -1,
+			    "when %s, shmem_sysv_child_writes() left its segment "
+			    "behind: once shmget() made it, remove it "
+			    "(shmctl IPC_RMID) on every path, the failing ones "
+			    "too",
+			    when);
+		TEST_ASSERT(sysv_attachments() == attached,
+			    "when %s, shmem_sysv_child_writes() returned but the "
+			    "segment is still attached to the parent: shmdt() "
+			    "it on every path, the failing ones too (a removed "
+			    "segment lives until its last detach)",
+			    when);
+	}
+}
+END_TEST
+
+START_TEST(test_sysv_child_writes_survives_interrupted_waitpid)
+{
+	key_t key = grade_key("eintr.key", 'S');
+	struct fill_record *rec = shared_alloc(sizeof(*rec));
+	unsigned char out[20000];
+	bool interrupted;
+	ssize_t n;
+	int err;
+
+	rec->seed = 11;
+	/* A signal handler runs while the parent waits: waitpid() fails
+	 * with EINTR and reaps nothing. */
+	grade_fail_nth("waitpid", 1, EINTR);
+	n = GRADE_CALL(shmem_sysv_child_writes(key, sizeof(out), fill_pattern,
+					       rec, out));
+	err = errno;
+	interrupted = grade_fail_calls("waitpid") >= 1;
+	grade_fail_clear();
+	errno = err;
+	require_implemented(n, "shmem_sysv_child_writes", 1);
+	TEST_ASSERT(n == (ssize_t)sizeof(out),
+		    "%s, and shmem_sysv_child_writes() returned %zd (%s): an "
+		    "interrupted waitpid() reaped nothing, the child is still "
+		    "there. Call waitpid() again when it fails with EINTR (only "
+		    "then)",
+		    interrupted ? "the 1st waitpid() call failed with EINTR"
+				: "a transfer with no failure",
+		    n, ipc_errno_name(err));
+	TEST_ASSERT(pattern_mismatch(out, sizeof(out), 11) == sizeof(out),
+		    "the parent read different bytes than the child wrote, "
+		    "from offset %zu on",
+		    pattern_mismatch(out, sizeof(out), 11));
 }
 END_TEST
 
@@ -1057,6 +1298,169 @@ START_TEST(test_file_map_keeps_contents_and_grows)
 }
 END_TEST
 
+START_TEST(test_posix_create_cleans_up_when_calls_fail)
+{
+	static const struct failing_call cases[] = {
+		{ "shm_open", EMFILE },	 /* too many open files */
+		{ "ftruncate", EFBIG },	 /* too big for the system */
+		{ "mmap", ENOMEM },	 /* no room in the address space */
+	};
+	static const size_t bad_sizes[] = { 0, SIZE_MAX };
+	char name[64], when[256];
+	void *p;
+
+	for (size_t c = 0; c < GRADE_COUNT(cases); c++) {
+		snprintf(name, sizeof(name), "%s",
+			 grade_posix_name(cases[c].function));
+		made_posix_object(name); /* removed if a check fails */
+		grade_fail_nth(cases[c].function, 1, cases[c].err);
+		p = shmem_posix_create(name, 8192);
+		if (!expect_null_clean_failure(p, cases[c].err,
+					       "shmem_posix_create()", when,
+					       sizeof(when))) {
+			require_implemented(p == NULL ? -1 : 0,
+					    "shmem_posix_create", 2);
+			TEST_ASSERT(p != NULL, "shmem_posix_create() failed: %s",
+				    ipc_errno_name(errno));
+			munmap(p, 8192);
+			shm_unlink(name);
+			made_posix_object("");
+			continue;
+		}
+		TEST_ASSERT(!shm_object_exists(name, NULL),
+			    "when %s, shmem_posix_create() returned NULL but "
+			    "left /dev/shm%s behind: once shm_open() made the "
+			    "name, shm_unlink() it when a later step fails",
+			    when, name);
+		made_posix_object("");
+	}
+	for (size_t s = 0; s < GRADE_COUNT(bad_sizes); s++) {
+		unsigned opened;
+		int err;
+
+		snprintf(name, sizeof(name), "%s", grade_posix_name("badsize"));
+		made_posix_object(name);
+		grade_fail_nth("shm_open", 1000, EMFILE); /* only counts */
+		errno = 0;
+		p = shmem_posix_create(name, bad_sizes[s]);
+		err = errno;
+		opened = grade_fail_calls("shm_open");
+		grade_fail_clear();
+		if (p != NULL)
+			munmap(p, 4096);
+		TEST_ASSERT(p == NULL && err == EINVAL,
+			    "shmem_posix_create(name, %zu) gave %s (%s), not "
+			    "NULL with EINVAL: no object can have that size",
+			    bad_sizes[s], p == NULL ? "NULL" : "a mapping",
+			    ipc_errno_name(err));
+		TEST_ASSERT(opened == 0,
+			    "shmem_posix_create(name, %zu) called shm_open() "
+			    "before refusing the size: check the arguments "
+			    "first, so that a call that cannot succeed makes "
+			    "nothing, not even a name that others can see for "
+			    "a moment",
+			    bad_sizes[s]);
+		made_posix_object("");
+	}
+}
+END_TEST
+
+START_TEST(test_posix_open_reports_errors)
+{
+	static const struct failing_call cases[] = {
+		{ "shm_open", EMFILE }, /* too many open files */
+		{ "mmap", ENOMEM },	/* no room in the address space */
+	};
+	const char *name = grade_posix_name("empty");
+	char when[256];
+	size_t size = 12345;
+	void *p;
+	int fd, err;
+
+	/* An object that was made, but never given a size. */
+	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	TEST_ASSERT(fd != -1, "grader: shm_open: %s", strerror(errno));
+	close(fd);
+	made_posix_object(name);
+	errno = 0;
+	p = shmem_posix_open(name, &size);
+	err = errno;
+	require_implemented(p == NULL ? -1 : 0, "shmem_posix_open", 2);
+	TEST_ASSERT(p == NULL && err == EINVAL,
+		    "shmem_posix_open() of an object of 0 bytes (made, never "
+		    "given a size) gave %s (%s), not NULL with EINVAL: there "
+		    "is nothing to map",
+		    p == NULL ? "NULL" : "a mapping", ipc_errno_name(err));
+
+	fd = shm_open(name, O_RDWR, 0);
+	TEST_ASSERT(fd != -1 && ftruncate(fd, 4096) == 0,
+		    "grader: shm_open/ftruncate: %s", strerror(errno));
+	close(fd);
+	for (size_t c = 0; c < GRADE_COUNT(cases); c++) {
+		grade_fail_nth(cases[c].function, 1, cases[c].err);
+		p = shmem_posix_open(name, &size);
+		if (!expect_null_clean_failure(p, cases[c].err,
+					       "shmem_posix_open()", when,
+					       sizeof(when))) {
+			TEST_ASSERT(p != NULL, "shmem_posix_open() failed: %s",
+				    ipc_errno_name(errno));
+			munmap(p, size);
+		}
+	}
+	shm_unlink(name);
+	made_posix_object("");
+}
+END_TEST
+
+START_TEST(test_file_map_cleans_up_when_calls_fail)
+{
+	static const struct failing_call cases[] = {
+		{ "open", EMFILE },	 /* too many open files */
+		{ "ftruncate", ENOSPC }, /* the disk is full */
+		{ "mmap", ENOMEM },	 /* no room in the address space */
+	};
+	static const size_t bad_sizes[] = { 0, SIZE_MAX };
+	char path[PATH_MAX], never[PATH_MAX], when[256];
+	void *p;
+
+	snprintf(path, sizeof(path), "%s", grade_path("fails.dat"));
+	for (size_t c = 0; c < GRADE_COUNT(cases); c++) {
+		unlink(path); /* a new file each time: it has to grow */
+		grade_fail_nth(cases[c].function, 1, cases[c].err);
+		p = shmem_file_map(path, 8192);
+		if (!expect_null_clean_failure(p, cases[c].err,
+					       "shmem_file_map()", when,
+					       sizeof(when))) {
+			require_implemented(p == NULL ? -1 : 0,
+					    "shmem_file_map", 2);
+			TEST_ASSERT(p != NULL, "shmem_file_map() failed: %s",
+				    ipc_errno_name(errno));
+			munmap(p, 8192);
+		}
+	}
+	snprintf(never, sizeof(never), "%s", grade_path("never.dat"));
+	for (size_t s = 0; s < GRADE_COUNT(bad_sizes); s++) {
+		int err;
+
+		errno = 0;
+		p = shmem_file_map(never, bad_sizes[s]);
+		err = errno;
+		if (p != NULL)
+			munmap(p, 4096);
+		TEST_ASSERT(p == NULL && err == EINVAL,
+			    "shmem_file_map(path, %zu) gave %s (%s), not NULL "
+			    "with EINVAL: no mapping can have that size",
+			    bad_sizes[s], p == NULL ? "NULL" : "a mapping",
+			    ipc_errno_name(err));
+		TEST_ASSERT(access(never, F_OK) == -1,
+			    "shmem_file_map(path, %zu) failed, but created the "
+			    "file first: check the size before open(), so that "
+			    "a call that cannot succeed changes nothing",
+			    bad_sizes[s]);
+	}
+}
+END_TEST
+
 START_TEST(test_demo_posix_matches_reference)
 {
 	grade_compare_with_reference(
@@ -1229,6 +1633,7 @@ destroy_ring(struct shmem_ring *ring)
 	require_implemented(rc, "shmem_ring_destroy", 3);
 	TEST_ASSERT(rc == 0, "shmem_ring_destroy() failed: %s",
 		    ipc_errno_name(errno));
+	require_sems_destroyed(0, "shmem_ring_destroy()", "");
 }
 
 /** Fail with a message about a crashed helper, if it crashed. */
@@ -1864,6 +2269,230 @@ START_TEST(test_ring_get_survives_signals)
 }
 END_TEST
 
+START_TEST(test_ring_init_cleans_up_when_calls_fail)
+{
+	/* Whichever semaphores the ring has (see shmem.h), each call that
+	 * makes them fails in turn: the 1st, the 2nd, ... */
+	static const struct failing_call cases[] = {
+		{ "sem_init", ENOMEM }, { "semget", ENOSPC },
+		{ "semctl", ERANGE },	{ "sem_open", EMFILE },
+		{ "malloc", ENOMEM },
+	};
+	ssize_t size = shmem_ring_size(4, 16);
+	int sets = sysv_sem_sets(), names = named_semaphores();
+	char when[256], at[300];
+	struct shmem_ring *ring;
+	void *mem;
+
+	require_implemented(size, "shmem_ring_size", 3);
+	TEST_ASSERT(size >= 64, "shmem_ring_size(4, 16) = %zd", size);
+	mem = guarded_alloc((size_t)size);
+	for (size_t c = 0; c < GRADE_COUNT(cases); c++) {
+		for (unsigned k = 1; k <= 8; k++) {
+			int left_sets, left_names;
+
+			grade_fail_nth(cases[c].function, k, cases[c].err);
+			ring = shmem_ring_init(mem, (size_t)size, 4, 16);
+			if (ring != NULL)
+				made_ring(ring); /* destroyed if a check fails */
+			if (!expect_null_clean_failure(ring, cases[c].err,
+						       "shmem_ring_init()", when,
+						       sizeof(when))) {
+				require_implemented(ring == NULL ? -1 : 0,
+						    "shmem_ring_init", 3);
+				TEST_ASSERT(ring != NULL,
+					    "shmem_ring_init() failed: %s",
+					    ipc_errno_name(errno));
+				destroy_ring(ring);
+				break; /* fewer than k such calls */
+			}
+			snprintf(at, sizeof(at), "when %s, ", when);
+			require_sems_destroyed(0, "shmem_ring_init()", at);
+			left_sets = sysv_sem_sets() - sets;
+			left_names = named_semaphores() - names;
+			TEST_ASSERT(left_sets <= 0,
+				    "%sshmem_ring_init() returned NULL but left "
+				    "the System V semaphore set it had made: "
+				    "remove it (semctl IPC_RMID) before "
+				    "returning the failure",
+				    at);
+			TEST_ASSERT(left_names <= 0,
+				    "%sshmem_ring_init() returned NULL but left "
+				    "%d named semaphore(s) in /dev/shm: "
+				    "sem_close() and sem_unlink() what you made "
+				    "before returning the failure",
+				    at, left_names);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_ring_init_resets_reused_memory)
+{
+	ssize_t size = shmem_ring_size(4, 16);
+	unsigned char item[16], want[16];
+	struct shmem_ring *ring;
+	void *mem;
+
+	require_implemented(size, "shmem_ring_size", 3);
+	mem = guarded_alloc((size_t)size);
+	ring = shmem_ring_init(mem, (size_t)size, 4, 16);
+	require_implemented(ring == NULL ? -1 : 0, "shmem_ring_init", 3);
+	TEST_ASSERT(ring != NULL, "shmem_ring_init() failed: %s",
+		    ipc_errno_name(errno));
+	made_ring(ring);
+	/* An old ring, used: 3 items in, 2 out. */
+	for (uint64_t i = 0; i < 3; i++) {
+		make_item(item, sizeof(item), i);
+		require_implemented(shmem_ring_put(ring, item), "shmem_ring_put",
+				    3);
+	}
+	for (int i = 0; i < 2; i++)
+		require_implemented(shmem_ring_get(ring, item), "shmem_ring_get",
+				    3);
+	destroy_ring(ring);
+	/* A new ring in the same memory: empty, whatever the old one left. */
+	ring = shmem_ring_init(mem, (size_t)size, 4, 16);
+	TEST_ASSERT(ring != NULL,
+		    "shmem_ring_init() over memory that held an old ring "
+		    "failed: %s",
+		    ipc_errno_name(errno));
+	made_ring(ring);
+	make_item(item, sizeof(item), 100);
+	TEST_ASSERT(shmem_ring_put(ring, item) == 0,
+		    "shmem_ring_put() failed: %s", ipc_errno_name(errno));
+	TEST_ASSERT(shmem_ring_get(ring, item) == 0,
+		    "shmem_ring_get() failed: %s", ipc_errno_name(errno));
+	make_item(want, sizeof(want), 100);
+	TEST_ASSERT(memcmp(item, want, sizeof(item)) == 0,
+		    "a new ring made in memory that held an old ring gave back "
+		    "a wrong item (put item 100, got item %llu): "
+		    "shmem_ring_init() must set every field of the ring, head "
+		    "and tail to 0 included; the memory it gets is not zeroed "
+		    "for it",
+		    (unsigned long long)*(const uint64_t *)item);
+	destroy_ring(ring);
+}
+END_TEST
+
+/** What a helper that calls the ring functions with NULL found out. */
+struct null_probe {
+	struct shmem_ring *ring;
+	int step;   /**< the call in progress, then how many were made */
+	int rc[5];  /**< what each returned */
+	int err[5]; /**< errno after each */
+};
+
+static const char *const null_calls[] = {
+	"shmem_ring_put(NULL, item)", "shmem_ring_put(ring, NULL)",
+	"shmem_ring_get(NULL, item)", "shmem_ring_get(ring, NULL)",
+	"shmem_ring_destroy(NULL)",
+};
+
+/** Helper: each ring function with a NULL argument (a crash ends only
+ *  the helper; the test names the call). */
+static int
+probe_null_arguments(void *arg)
+{
+	struct null_probe *p = arg;
+	unsigned char item[16] = { 0 };
+
+	for (p->step = 0; p->step < 5; p->step++) {
+		int rc = 0;
+		errno = 0;
+		switch (p->step) {
+		case 0: rc = shmem_ring_put(NULL, item); break;
+		case 1: rc = shmem_ring_put(p->ring, NULL); break;
+		case 2: rc = shmem_ring_get(NULL, item); break;
+		case 3: rc = shmem_ring_get(p->ring, NULL); break;
+		default: rc = shmem_ring_destroy(NULL); break;
+		}
+		p->rc[p->step] = rc;
+		p->err[p->step] = errno;
+	}
+	return 0;
+}
+
+/**
+ * Call @p put_or_get on @p r's ring with each of @p cases failing in
+ * turn, its 1st call, its 2nd...: each failure must come back as -1 with
+ * that errno. Calls that run normally must succeed.
+ */
+static void
+check_ring_call_failures(struct ring_run *r, bool put,
+			 const struct failing_call *cases, size_t n_cases)
+{
+	const char *call = put ? "shmem_ring_put()" : "shmem_ring_get()";
+	unsigned char item[16];
+
+	for (size_t c = 0; c < n_cases; c++) {
+		for (unsigned k = 1; k <= 4; k++) {
+			int rc;
+
+			make_item(item, sizeof(item), 7);
+			grade_fail_nth(cases[c].function, k, cases[c].err);
+			rc = put ? shmem_ring_put(r->ring, item)
+				 : shmem_ring_get(r->ring, item);
+			if (!grade_expect_clean_failure(rc, cases[c].err, call)) {
+				TEST_ASSERT(rc == 0, "%s failed: %s", call,
+					    ipc_errno_name(errno));
+				break; /* fewer than k such calls */
+			}
+		}
+	}
+}
+
+START_TEST(test_ring_put_get_report_errors)
+{
+	/* The calls that wait (P) or post (V), whichever semaphores the
+	 * ring has; a failure other than EINTR is final. */
+	static const struct failing_call cases[] = {
+		{ "sem_wait", EINVAL },	    { "sem_post", EOVERFLOW },
+		{ "semop", EIDRM },	    { "semtimedop", EIDRM },
+	};
+	struct ring_run *r = new_ring_run(8, 16, 0);
+	struct null_probe *p = shared_alloc(sizeof(*p));
+	unsigned char item[16];
+	int status;
+
+	/* One item in: a get() that ignored its NULL would not wait. */
+	make_item(item, sizeof(item), 0);
+	require_implemented(shmem_ring_put(r->ring, item), "shmem_ring_put", 3);
+	p->ring = r->ring;
+	status = join_helper(spawn_helper(probe_null_arguments, p), 5000);
+	TEST_ASSERT(status == 0 && p->step == 5,
+		    "the process calling %s %s: check the arguments before "
+		    "using them, and fail with EINVAL",
+		    null_calls[p->step < 5 ? p->step : 4], describe(status));
+	for (int i = 0; i < 5; i++) {
+		errno = p->err[i];
+		require_implemented(p->rc[i],
+				    i < 2   ? "shmem_ring_put"
+				    : i < 4 ? "shmem_ring_get"
+					    : "shmem_ring_destroy",
+				    3);
+		TEST_ASSERT(p->rc[i] == -1 && p->err[i] == EINVAL,
+			    "%s returned %d (%s), not -1 with EINVAL", null_calls[i],
+			    p->rc[i], ipc_errno_name(p->err[i]));
+	}
+	TEST_ASSERT(shmem_ring_get(r->ring, item) == 0,
+		    "shmem_ring_get() failed: %s", ipc_errno_name(errno));
+
+	/* At most 5 of the 8 slots are used, failed calls included. */
+	check_ring_call_failures(r, true, cases, GRADE_COUNT(cases));
+	destroy_ring(r->ring);
+	/* A full ring: at most 5 of its 8 items are taken. */
+	r = new_ring_run(8, 16, 0);
+	for (uint64_t i = 0; i < 8; i++) {
+		make_item(item, sizeof(item), i);
+		TEST_ASSERT(shmem_ring_put(r->ring, item) == 0,
+			    "shmem_ring_put() failed: %s", ipc_errno_name(errno));
+	}
+	check_ring_call_failures(r, false, cases, GRADE_COUNT(cases));
+	destroy_ring(r->ring);
+}
+END_TEST
+
 START_TEST(test_demo_ring_matches_reference)
 {
 	grade_compare_with_reference(
@@ -1951,6 +2580,7 @@ destroy_counter(struct shmem_counter *counter)
 	require_implemented(rc, "shmem_counter_destroy", 4);
 	TEST_ASSERT(rc == 0, "shmem_counter_destroy() failed: %s",
 		    ipc_errno_name(errno));
+	require_sems_destroyed(0, "shmem_counter_destroy()", "");
 }
 
 START_TEST(test_counter_counts_in_one_process)
@@ -2068,6 +2698,112 @@ START_TEST(test_counter_lock_works_across_processes)
 }
 END_TEST
 
+/** What a helper that calls the counter functions with bad arguments
+ *  found out. */
+struct counter_probe {
+	struct shmem_counter counter; /**< a counter nobody initialised */
+	int step;		      /**< the call in progress */
+	int rc[5];		      /**< what each returned */
+	int err[5];		      /**< errno after each */
+};
+
+static const char *const counter_calls[] = {
+	"shmem_counter_init(NULL)",	   "shmem_counter_add(NULL, 1)",
+	"shmem_counter_add_unsync(NULL, 1)", "shmem_counter_add_unsync(counter, -1)",
+	"shmem_counter_destroy(NULL)",
+};
+
+/** Helper: each counter function with a bad argument. */
+static int
+probe_counter_arguments(void *arg)
+{
+	struct counter_probe *p = arg;
+
+	for (p->step = 0; p->step < 5; p->step++) {
+		int rc = 0;
+		errno = 0;
+		switch (p->step) {
+		case 0: rc = shmem_counter_init(NULL); break;
+		case 1: rc = shmem_counter_add(NULL, 1); break;
+		case 2: rc = shmem_counter_add_unsync(NULL, 1); break;
+		case 3: rc = shmem_counter_add_unsync(&p->counter, -1); break;
+		default: rc = shmem_counter_destroy(NULL); break;
+		}
+		p->rc[p->step] = rc;
+		p->err[p->step] = errno;
+	}
+	return 0;
+}
+
+START_TEST(test_counter_reports_errors)
+{
+	struct counter_probe *p = shared_alloc(sizeof(*p));
+	struct add_run *a = shared_alloc(sizeof(*a));
+	int status, rc;
+
+	status = join_helper(spawn_helper(probe_counter_arguments, p), 5000);
+	TEST_ASSERT(status == 0 && p->step == 5,
+		    "the process calling %s %s: check the arguments before "
+		    "using them, and fail with EINVAL",
+		    counter_calls[p->step < 5 ? p->step : 4], describe(status));
+	for (int i = 0; i < 5; i++) {
+		errno = p->err[i];
+		require_implemented(p->rc[i],
+				    i == 0   ? "shmem_counter_init"
+				    : i == 1 ? "shmem_counter_add"
+				    : i < 4  ? "shmem_counter_add_unsync"
+					     : "shmem_counter_destroy",
+				    4);
+		TEST_ASSERT(p->rc[i] == -1 && p->err[i] == EINVAL,
+			    "%s returned %d (%s), not -1 with EINVAL",
+			    counter_calls[i], p->rc[i], ipc_errno_name(p->err[i]));
+	}
+
+	grade_fail_nth("sem_init", 1, ENOMEM);
+	rc = shmem_counter_init(&a->counter);
+	if (!grade_expect_clean_failure(rc, ENOMEM, "shmem_counter_init()"))
+		made_counter(&a->counter); /* no sem_init(): it ran normally */
+	else
+		require_sems_destroyed(0, "shmem_counter_init()",
+				       "when sem_init() failed, ");
+	if (made.counter == NULL) {
+		rc = shmem_counter_init(&a->counter);
+		TEST_ASSERT(rc == 0, "shmem_counter_init() failed: %s",
+			    ipc_errno_name(errno));
+		made_counter(&a->counter);
+	}
+
+	/* The 2nd increment cannot take the lock: the 1st stays done. */
+	grade_fail_nth("sem_wait", 2, EINVAL);
+	rc = shmem_counter_add(&a->counter, 3);
+	if (grade_expect_clean_failure(rc, EINVAL, "shmem_counter_add()"))
+		TEST_ASSERT(a->counter.value == 1,
+			    "when the 2nd sem_wait() call failed with EINVAL, "
+			    "shmem_counter_add(counter, 3) returned -1 and the "
+			    "counter is %ld, not 1: stop at the first failure, "
+			    "without adding unlocked",
+			    a->counter.value);
+	else
+		TEST_ASSERT(rc == 0, "shmem_counter_add() failed: %s",
+			    ipc_errno_name(errno));
+	TEST_ASSERT(sem_trywait(&a->counter.lock) == 0,
+		    "after shmem_counter_add() returned, the counter's "
+		    "semaphore is not free: a failed sem_wait() took nothing, "
+		    "so there is nothing to post");
+	sem_post(&a->counter.lock);
+
+	/* The 1st release fails: the caller must hear of it. */
+	grade_fail_nth("sem_post", 1, EOVERFLOW);
+	rc = shmem_counter_add(&a->counter, 3);
+	if (grade_expect_clean_failure(rc, EOVERFLOW, "shmem_counter_add()"))
+		sem_post(&a->counter.lock); /* the one that failed */
+	else
+		TEST_ASSERT(rc == 0, "shmem_counter_add() failed: %s",
+			    ipc_errno_name(errno));
+	destroy_counter(&a->counter);
+}
+END_TEST
+
 START_TEST(test_demo_count_matches_reference)
 {
 	grade_compare_with_reference(
@@ -2089,6 +2825,11 @@ static const struct grade_test tests[] = {
 	{GRADE_REF(test_sysv_child_writes_odd_size), 1, 1, 5, NULL},
 	{GRADE_REF(test_sysv_parent_waits_for_writer), 1, 2, 5, NULL},
 	{GRADE_REF(test_sysv_child_failure_is_reported), 1, 1, 5, NULL},
+	{GRADE_REF(test_sysv_child_writes_cleans_up_when_calls_fail), 1, 2, 5,
+	 "the parent never got past waiting for the child: when a call "
+	 "fails, return -1 at once"},
+	{GRADE_REF(test_sysv_child_writes_survives_interrupted_waitpid), 1, 1, 5,
+	 NULL},
 	{GRADE_REF(test_demo_sysv_matches_reference), 1, 1, 10, NULL},
 	{GRADE_REF(test_posix_create_and_open_share_pages), 2, 2, 0, NULL},
 	{GRADE_REF(test_posix_errors_are_reported), 2, 1, 0, NULL},
@@ -2096,6 +2837,9 @@ static const struct grade_test tests[] = {
 	{GRADE_REF(test_file_mapping_persists_after_processes_exit), 2, 2, 0,
 	 NULL},
 	{GRADE_REF(test_file_map_keeps_contents_and_grows), 2, 1, 0, NULL},
+	{GRADE_REF(test_posix_create_cleans_up_when_calls_fail), 2, 2, 0, NULL},
+	{GRADE_REF(test_posix_open_reports_errors), 2, 1, 0, NULL},
+	{GRADE_REF(test_file_map_cleans_up_when_calls_fail), 2, 1, 0, NULL},
 	{GRADE_REF(test_demo_posix_matches_reference), 2, 1, 10, NULL},
 	{GRADE_REF(test_demo_file_matches_reference), 2, 1, 10, NULL},
 	{GRADE_REF(test_ring_size_and_init_check_arguments), 3, 1, 0, NULL},
@@ -2118,6 +2862,14 @@ static const struct grade_test tests[] = {
 	{GRADE_REF(test_ring_get_survives_signals), 3, 1, 8,
 	 "the consumer never woke up after the signal: retry sem_wait() "
 	 "after EINTR"},
+	{GRADE_REF(test_ring_init_cleans_up_when_calls_fail), 3, 2, 3, NULL},
+	{GRADE_REF(test_ring_init_resets_reused_memory), 3, 1, 3,
+	 "get() blocked on a new ring after put(): does shmem_ring_init() "
+	 "make both semaphores afresh, and set head and tail to 0?"},
+	{GRADE_REF(test_ring_put_get_report_errors), 3, 1, 5,
+	 "put() or get() blocked although the ring was neither full nor "
+	 "empty: after a failed wait (not EINTR), return -1 instead of "
+	 "waiting again"},
 	{GRADE_REF(test_demo_ring_matches_reference), 3, 1, 20, NULL},
 	{GRADE_REF(test_counter_counts_in_one_process), 4, 1, 3,
 	 "shmem_counter_add() blocked in a single process: does the "
@@ -2128,6 +2880,9 @@ static const struct grade_test tests[] = {
 	 "semaphore nobody posts. Post after every increment, and make it "
 	 "with pshared = 1"},
 	{GRADE_REF(test_counter_lock_works_across_processes), 4, 2, 8, NULL},
+	{GRADE_REF(test_counter_reports_errors), 4, 1, 5,
+	 "shmem_counter_add() blocked in a single process: after a failed "
+	 "sem_wait() or sem_post(), return -1 at once"},
 	{GRADE_REF(test_demo_count_matches_reference), 4, 1, 15, NULL},
 };
 

@@ -78,6 +78,26 @@ const struct grade_hint grade_hints[] = {
 	  "Child: `_exit(fill(mem, size, arg) == 0 ? 0 : 1);`. Parent: `if "
 	  "(!WIFEXITED(status) || WEXITSTATUS(status) != 0) errno = EIO;`, "
 	  "then detach and return -1." },
+	{ "test_sysv_child_writes_cleans_up_when_calls_fail",
+	  "shmget(), shmat() and fork() can each fail. After each one, what "
+	  "have you made that is still there?",
+	  "The grader makes each call fail in turn. Whatever the segment had "
+	  "become by then (created, attached) must be undone: removed "
+	  "(IPC_RMID) and detached (shmdt). The function returns -1 with the "
+	  "errno of the call that failed, keeps out as it was, and leaves no "
+	  "descriptor or segment behind.",
+	  "Remove the segment right after shmat() (it lives until the last "
+	  "detach); if shmat() failed, `errno = saved; return -1;`. If fork() "
+	  "failed: `saved = errno; shmdt(mem); errno = saved; return -1;` "
+	  "without copying into out." },
+	{ "test_sysv_child_writes_survives_interrupted_waitpid",
+	  "waitpid() returned -1. Did the child end, or did something else "
+	  "happen?",
+	  "A signal handler that runs while waitpid() sleeps makes it fail "
+	  "with EINTR: nothing was reaped, the child is still there. Only "
+	  "EINTR means \"try again\"; any other error is final.",
+	  "`while (waitpid(child, &status, 0) == -1) if (errno != EINTR) "
+	  "return -1;`" },
 	{ "test_demo_sysv_matches_reference",
 	  "Does `build/labs/05-shm/demo sysv FILE 100000` print the same as "
 	  "the reference demo?",
@@ -137,6 +157,36 @@ const struct grade_hint grade_hints[] = {
 	  "`open(path, O_RDWR | O_CREAT, 0600)` (no O_TRUNC); `if "
 	  "(st.st_size < (off_t)size && ftruncate(fd, (off_t)size) == -1)` "
 	  "fail; and EINVAL for size 0 before all that." },
+	{ "test_posix_create_cleans_up_when_calls_fail",
+	  "shm_open() made a name; then ftruncate() or mmap() failed. Is the "
+	  "name still in /dev/shm? And the descriptor?",
+	  "Each call fails in turn. Once shm_open() has made the name, every "
+	  "failing path shm_unlink()s it and closes the descriptor, and "
+	  "returns NULL with the errno of the call that failed (save it "
+	  "before cleaning up). A size of 0 or more than fits in an off_t is "
+	  "refused with EINVAL before shm_open(): nothing is made.",
+	  "`if (size == 0 || size > (size_t)INTPTR_MAX) { errno = EINVAL; "
+	  "return NULL; }`, and after a failed ftruncate() or mmap(): `saved "
+	  "= errno; shm_unlink(name); close(fd); errno = saved; return "
+	  "NULL;`" },
+	{ "test_posix_open_reports_errors",
+	  "An object exists but has 0 bytes. What could mmap() map?",
+	  "An object made with shm_open() and never given a size has 0 "
+	  "bytes; mapping it is meaningless, so refuse it with EINVAL (after "
+	  "fstat). When shm_open() or mmap() fails, return NULL with its "
+	  "errno and close the descriptor you opened.",
+	  "`if (st.st_size == 0) { close(fd); errno = EINVAL; return NULL; "
+	  "}`; after mmap(): `saved = errno; close(fd); errno = saved;`" },
+	{ "test_file_map_cleans_up_when_calls_fail",
+	  "open() worked, then ftruncate() or mmap() failed. Who closes the "
+	  "file?",
+	  "Each of open(), ftruncate() and mmap() fails in turn: return NULL "
+	  "with that call's errno, with the descriptor closed. A size of 0 "
+	  "(or more than an off_t holds) is EINVAL before open(), so no file "
+	  "is created for a call that cannot succeed.",
+	  "Check the size first; then `if (fstat(fd, &st) == -1 || "
+	  "(st.st_size < (off_t)size && ftruncate(fd, (off_t)size) == -1)) { "
+	  "saved = errno; close(fd); errno = saved; return NULL; }`" },
 	{ "test_demo_posix_matches_reference",
 	  "Does `demo posix /NAME 5000` print the same as the reference's?",
 	  "The demo creates the object (it must be all zeros), has a child "
@@ -276,6 +326,35 @@ const struct grade_hint grade_hints[] = {
 	  "(signal(7)). That is no error of the ring: wait again.",
 	  "`while (sem_wait(&ring->used_slots) == -1) { if (errno != EINTR) "
 	  "return -1; }`, and the same loop on free_slots in put()." },
+	{ "test_ring_init_cleans_up_when_calls_fail",
+	  "The second semaphore could not be made. What happens to the "
+	  "first?",
+	  "Each call that makes the ring's semaphores fails in turn "
+	  "(sem_init, or semget and semctl, or sem_open, and malloc). "
+	  "shmem_ring_init() returns NULL with that errno and leaves nothing: "
+	  "a sem_init()ed semaphore is sem_destroy()ed, a System V set is "
+	  "removed, a named semaphore is closed and unlinked.",
+	  "`if (sem_init(&ring->used_slots, 1, 0) == -1) { int saved = "
+	  "errno; sem_destroy(&ring->free_slots); errno = saved; return "
+	  "NULL; }`" },
+	{ "test_ring_init_resets_reused_memory",
+	  "The memory you get held an old ring. What do head and tail hold "
+	  "before you set them?",
+	  "shmem_ring_init() must set every field itself: memory from mmap() "
+	  "starts zeroed, but memory that held a ring holds its old head and "
+	  "tail. A new ring starts empty: both indices at 0.",
+	  "`ring->capacity = capacity; ring->item_size = item_size; "
+	  "ring->head = 0; ring->tail = 0;` before making the semaphores." },
+	{ "test_ring_put_get_report_errors",
+	  "Which errors does your wait retry? What do put() and get() do "
+	  "with a NULL argument?",
+	  "NULL for the ring or the item is EINVAL, checked before anything "
+	  "is used. sem_wait() failing with EINTR means wait again; any other "
+	  "error (EINVAL: the semaphore is gone) is final, and so is a "
+	  "failed sem_post(): return -1 with that errno.",
+	  "`if (ring == NULL || item == NULL) { errno = EINVAL; return -1; }` "
+	  "and `while (sem_wait(sem) == -1) if (errno != EINTR) return -1;`; "
+	  "`return sem_post(...);`" },
 	{ "test_demo_ring_matches_reference",
 	  "Do `demo ring 20000 8 24` and `demo ring 2000 1 16` print the same "
 	  "as the reference's?",
@@ -323,6 +402,17 @@ const struct grade_hint grade_hints[] = {
 	  "process's sem_post() wakes it only if sem_init() had pshared = 1.",
 	  "`sem_init(&counter->lock, 1, 1);` in init; in add(), "
 	  "`sem_wait(&counter->lock)` before each `counter->value++`." },
+	{ "test_counter_reports_errors",
+	  "What do your counter functions do with NULL, or with times = -1? "
+	  "And when sem_wait() or sem_post() fails?",
+	  "NULL and a negative count are EINVAL, checked first, in every "
+	  "function (add_unsync and destroy too). sem_init()'s failure is "
+	  "init's. In add(), a failed sem_wait() took nothing: stop, return "
+	  "-1, count no more; a failed sem_post() is reported too.",
+	  "`if (counter == NULL || times < 0) { errno = EINVAL; return -1; "
+	  "}`; in the loop: `if (wait_on(&counter->lock) == -1) return -1; "
+	  "counter->value++; if (sem_post(&counter->lock) == -1) return "
+	  "-1;`" },
 	{ "test_demo_count_matches_reference",
 	  "Does `demo count 4 20000` print the same as the reference's?",
 	  "The demo starts 4 processes at once that each add 20000 with "

@@ -231,6 +231,28 @@ pidfd_of(pid_t pid)
 	return fd;
 }
 
+/**
+ * Fill the stack below the caller with 0xff bytes, so that a local the
+ * code under test forgets to set (a sigset_t without sigemptyset(), a
+ * timespec half filled) holds every bit, not the zeros a fresh stack
+ * happens to hold: the mistake then shows every time.
+ */
+static __attribute__((noinline)) void
+dirty_stack(void)
+{
+	volatile unsigned char junk[16 * 1024];
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = 0xff;
+}
+
+/** Signals glibc keeps for itself (32 and 33): never compared. */
+static bool
+is_reserved_signal(int sig)
+{
+	return sig >= 32 && sig < SIGRTMIN;
+}
+
 /* ---------------------------------------- signal state: before and after */
 
 /** Everything a function could change in the process's signal state. */
@@ -587,6 +609,7 @@ struct condition {
 	int sig;      /* the signal that sets the flag */
 	int raise_at; /* raise sig right after this call's test (0: never) */
 	int calls;    /* calls so far */
+	sigset_t caller_mask; /* the mask when signals_wait_until() began */
 };
 
 /** ready(): is the flag set? Also checks that sig is blocked meanwhile. */
@@ -594,6 +617,7 @@ static int
 flag_is_set(void *arg)
 {
 	struct condition *c = arg;
+	sigset_t now;
 	int value;
 
 	watch_note_condition();
@@ -605,6 +629,21 @@ flag_is_set(void *arg)
 			   "sleeps for ever (the pause() race). Block %s "
 			   "first, then test, then sigsuspend()",
 			   sig_name(c->sig), sig_name(c->sig));
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	for (int s = 1; s < NSIG; s++) {
+		bool blocked = sigismember(&now, s) == 1;
+		if (s == c->sig || s == SIGKILL || s == SIGSTOP ||
+		    is_reserved_signal(s) ||
+		    blocked == (sigismember(&c->caller_mask, s) == 1))
+			continue;
+		watch_fail("the condition was tested with %s %s, which the "
+			   "caller had %s: block only %s, on top of the "
+			   "caller's mask (sigemptyset() a set, sigaddset() "
+			   "the signal, SIG_BLOCK it); a sigset_t you did not "
+			   "fill holds whatever was on the stack",
+			   sig_name(s), blocked ? "blocked" : "unblocked",
+			   blocked ? "unblocked" : "blocked", sig_name(c->sig));
+	}
 	value = flag;
 	if (c->calls == c->raise_at)
 		raise(c->sig); /* the signal comes between test and wait */
@@ -617,7 +656,9 @@ wait_for_flag(struct condition *c)
 {
 	int rc;
 
+	sigprocmask(SIG_BLOCK, NULL, &c->caller_mask);
 	watch_arm_wait(c->sig);
+	dirty_stack();
 	rc = signals_wait_until(c->sig, flag_is_set, c);
 	watch_arm_wait(0);
 	GRADE_IMPLEMENTED(rc, "signals_wait_until", 2);
@@ -632,7 +673,7 @@ wait_for_flag(struct condition *c)
 
 SIGNALS_TEST(test_wait_returns_at_once_when_ready)
 {
-	struct condition c = {SIGUSR1, 0, 0};
+	struct condition c = {.sig = SIGUSR1, .raise_at = 0};
 
 	set_handler(SIGUSR1, set_flag, 0);
 	flag = 1; /* the signal came before the call */
@@ -654,7 +695,7 @@ signal_when_asleep(void *arg)
 
 SIGNALS_TEST(test_wait_tests_condition_with_signal_blocked)
 {
-	struct condition c = {SIGUSR1, 0, 0};
+	struct condition c = {.sig = SIGUSR1, .raise_at = 0};
 	struct poke p = {getpid(), SIGUSR1, -1, -1};
 	pid_t helper;
 	int status;
@@ -670,7 +711,7 @@ SIGNALS_TEST(test_wait_tests_condition_with_signal_blocked)
 
 SIGNALS_TEST(test_wait_signal_between_test_and_wait)
 {
-	struct condition c = {SIGUSR1, 1, 0};
+	struct condition c = {.sig = SIGUSR1, .raise_at = 1};
 
 	set_handler(SIGUSR1, set_flag, 0);
 	flag = 0;
@@ -680,7 +721,7 @@ SIGNALS_TEST(test_wait_signal_between_test_and_wait)
 
 SIGNALS_TEST(test_wait_restores_mask)
 {
-	struct condition c = {SIGUSR1, 1, 0};
+	struct condition c = {.sig = SIGUSR1, .raise_at = 1};
 	struct signal_state before;
 
 	set_handler(SIGUSR1, set_flag, 0);
@@ -692,11 +733,58 @@ SIGNALS_TEST(test_wait_restores_mask)
 	/* A caller that had the signal blocked keeps it blocked. */
 	change_mask(SIG_BLOCK, SIGUSR1, 0);
 	snapshot(&before);
-	c = (struct condition){SIGUSR1, 1, 0};
+	c = (struct condition){.sig = SIGUSR1, .raise_at = 1};
 	flag = 0;
 	wait_for_flag(&c);
 	require_signal_state(&before, "signals_wait_until");
 	change_mask(SIG_UNBLOCK, SIGUSR1, SIGUSR2);
+}
+
+/** ready() for the error tests: the flag, and nothing that could fail. */
+static int
+flag_only(void *arg)
+{
+	(void)arg;
+	watch_note_condition();
+	return flag;
+}
+
+SIGNALS_TEST(test_wait_reports_errors)
+{
+	struct signal_state before;
+	int rc;
+
+	set_handler(SIGUSR1, set_flag, 0);
+	flag = 1;
+	errno = 0;
+	rc = signals_wait_until(NSIG, flag_only, NULL);
+	GRADE_IMPLEMENTED(rc, "signals_wait_until", 2);
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "signals_wait_until(%d, ...) returned %d (%s), not -1 "
+		      "with EINVAL: there is no signal %d (sigaddset() says "
+		      "so)",
+		      NSIG, rc, err_name(errno), NSIG);
+	snapshot(&before);
+	/* Each sigprocmask() call fails in turn: blocking the signal (then
+	 * nothing happened yet), restoring the caller's mask. */
+	for (unsigned k = 1; k <= 4; k++) {
+		grade_fail_nth("sigprocmask", k, EFAULT);
+		rc = signals_wait_until(SIGUSR1, flag_only, NULL);
+		if (!grade_expect_clean_failure(rc, EFAULT,
+						"signals_wait_until()")) {
+			ck_assert_msg(rc == 0,
+				      "signals_wait_until() returned %d (%s)",
+				      rc, err_name(errno));
+			break; /* fewer than k calls: it ran normally */
+		}
+		if (k == 1)
+			require_signal_state(&before, "when its 1st "
+						      "sigprocmask() call "
+						      "failed, "
+						      "signals_wait_until");
+		sigprocmask(SIG_SETMASK, &before.mask, NULL);
+	}
+	require_signal_state(&before, "signals_wait_until");
 }
 
 /* ===================================== step 3: bytes through signals */
@@ -705,12 +793,21 @@ SIGNALS_TEST(test_wait_restores_mask)
 struct child_report {
 	long ret;	   /* the function's return value */
 	int err;	   /* errno after it */
+	bool fired;	   /* the failure the job asked for happened */
+	long heap_grew;	   /* heap bytes in use after the call, minus before */
 	pid_t peer;	   /* receive: the sender it found */
 	char problem[768]; /* what it changed in the signal state, or "" */
 	size_t len;	   /* bytes of payload that follow */
 };
 
 enum child_kind { SEND_BYTES, RECEIVE_BYTES, QUEUE_VALUES, RECEIVE_VALUES };
+
+/** A call the child makes fail (grade_fail_nth()); function NULL: none. */
+struct job_fail {
+	const char *function;
+	unsigned nth;
+	int err;
+};
 
 /** What a child is to do, set up by the test before grade_spawn(). */
 struct child_job {
@@ -724,6 +821,7 @@ struct child_job {
 	int report_fd;		/* write end: child_report + payload */
 	struct ipc_ready ready; /* child -> test: set up, call coming */
 	struct ipc_ready go;	/* test -> child: go on (RECEIVE_VALUES) */
+	struct job_fail fail;	/* a call to make fail in the child, or none */
 };
 
 /** Run the student function of @p job; fill @p r; return the payload. */
@@ -766,6 +864,21 @@ job_function(enum child_kind kind)
 	return names[kind];
 }
 
+/** The signals the function of @p job may wait for (watch.c checks). */
+static void
+job_wait_set(const struct child_job *job, sigset_t *set)
+{
+	sigemptyset(set);
+	if (job->kind == SEND_BYTES) {
+		sigaddset(set, SIGNALS_ACK);
+	} else if (job->kind == RECEIVE_BYTES) {
+		sigaddset(set, SIGNALS_BIT_ZERO);
+		sigaddset(set, SIGNALS_BIT_ONE);
+	} else if (job->kind == RECEIVE_VALUES) {
+		sigaddset(set, job->sig);
+	}
+}
+
 /** The child: set the stage, call the student's function, report. */
 static int
 run_child_job(void *arg)
@@ -774,16 +887,34 @@ run_child_job(void *arg)
 	struct child_report r = {0};
 	struct signal_state before, after;
 	const void *payload;
+	sigset_t wait_set;
+	size_t heap;
 
 	sigprocmask(SIG_SETMASK, &job->mask, NULL);
 	close(job->ready.read_fd);
 	close(job->go.write_fd);
+	/* A sender that a failure made give up early unblocks the ack: let
+	 * a late one be discarded, so the report tells what happened. (A
+	 * blocked signal is kept pending even when ignored.) */
+	if (job->kind == SEND_BYTES && job->fail.function != NULL)
+		signal(SIGNALS_ACK, SIG_IGN);
 	snapshot(&before);
+	job_wait_set(job, &wait_set);
 	if (ipc_ready_signal(&job->ready) == -1 ||
 	    (job->kind == RECEIVE_VALUES && ipc_ready_wait(&job->go, -1) == -1))
 		return 9;
+	watch_expect_wait_set(&wait_set);
+	heap = grade_heap_in_use();
+	if (job->fail.function != NULL)
+		grade_fail_nth(job->fail.function, job->fail.nth, job->fail.err);
+	dirty_stack();
 	payload = call_student(job, &r);
 	r.err = errno;
+	r.fired = job->fail.function != NULL &&
+		  grade_fail_calls(job->fail.function) >= job->fail.nth;
+	grade_fail_clear();
+	r.heap_grew = (long)grade_heap_in_use() - (long)heap;
+	watch_expect_wait_set(NULL);
 	snapshot(&after);
 	if (!watch_unsafe_call(r.problem, sizeof(r.problem)))
 		describe_change(&before, &after, job_function(job->kind),
@@ -841,10 +972,12 @@ peer_done(const struct peer *p)
 
 /**
  * Collect the child's report and payload, then the child. Fails the test
- * if it died, if watch.c stopped it, or if it is a stub (ENOSYS).
+ * if it died, if watch.c stopped it, or if it is a stub (ENOSYS); and, if
+ * @p check_state, if the function changed the signal state.
  */
 static void
-finish_peer(struct peer *p, struct child_report *r, void **payload)
+collect_peer(struct peer *p, struct child_report *r, void **payload,
+	     bool check_state)
 {
 	struct pollfd pfd = {.fd = p->report_fd, .events = POLLIN};
 	const char *function = job_function(p->job.kind);
@@ -892,7 +1025,15 @@ finish_peer(struct peer *p, struct child_report *r, void **payload)
 	errno = r->err;
 	GRADE_IMPLEMENTED(r->ret, function,
 			  p->job.kind <= RECEIVE_BYTES ? 3 : 4);
-	ck_assert_msg(r->problem[0] == '\0', "%s", r->problem);
+	ck_assert_msg(!check_state || r->problem[0] == '\0', "%s",
+		      r->problem);
+}
+
+/** collect_peer(), the signal state checked too. */
+static void
+finish_peer(struct peer *p, struct child_report *r, void **payload)
+{
+	collect_peer(p, r, payload, true);
 }
 
 /** The child returned (or died) while the test still expected signals. */
@@ -902,8 +1043,18 @@ peer_ended_early(struct peer *p, size_t bit, size_t total)
 	struct child_report r;
 	void *payload;
 
-	finish_peer(p, &r, &payload); /* fails for stubs, deaths, problems */
+	collect_peer(p, &r, &payload, false); /* stubs, deaths */
 	free(payload);
+	if (r.fired && r.ret == -1 && r.err == EINTR)
+		ck_abort_msg("%s() returned -1 (EINTR) when only %zu of the "
+			     "%zu bits had been %s: its wait failed with EINTR "
+			     "(a signal handler ran), which took no signal. "
+			     "Wait again; only another error is final",
+			     job_function(p->job.kind), bit, total,
+			     p->job.kind == SEND_BYTES
+				     ? "received and acknowledged"
+				     : "sent");
+	ck_assert_msg(r.problem[0] == '\0', "%s", r.problem);
 	ck_abort_msg(
 		"%s() returned %ld (%s) when only %zu of the %zu bits "
 		"had been %s%s",
@@ -1027,7 +1178,8 @@ require_sender_waits(struct peer *p, size_t i, size_t total)
 
 /** Start the student's sender on @p msg, the test being the receiver. */
 static void
-start_sender(struct peer *p, const void *msg, size_t len, int timeout_ms)
+start_sender(struct peer *p, const void *msg, size_t len, int timeout_ms,
+	     const struct job_fail *fail)
 {
 	sigset_t bits, none;
 
@@ -1040,12 +1192,15 @@ start_sender(struct peer *p, const void *msg, size_t len, int timeout_ms)
 	p->job.data = msg;
 	p->job.len = len;
 	p->job.timeout_ms = timeout_ms;
+	if (fail != NULL)
+		p->job.fail = *fail;
 	start_peer(p, SEND_BYTES, &bits, &none);
 }
 
 /** The student's sender sends @p msg to the test; check every byte. */
 static void
-check_sender(const unsigned char *msg, size_t len, size_t strict_bits)
+check_sender(const unsigned char *msg, size_t len, size_t strict_bits,
+	     const struct job_fail *fail)
 {
 	size_t total = 32 + 8 * len;
 	unsigned char *got = calloc(1, len + 1);
@@ -1056,7 +1211,7 @@ check_sender(const unsigned char *msg, size_t len, size_t strict_bits)
 	size_t at;
 
 	ck_assert(got != NULL);
-	start_sender(&p, msg, len, PATIENCE_MS);
+	start_sender(&p, msg, len, PATIENCE_MS, fail);
 	for (size_t i = 0; i < total; i++) {
 		int bit = take_bit(&p, i, total);
 		if (i < 32)
@@ -1081,8 +1236,13 @@ check_sender(const unsigned char *msg, size_t len, size_t strict_bits)
 	ck_assert_msg(
 		r.ret == (long)len,
 		"signals_send_bytes() sent all %zu bytes but returned %ld "
-		"(%s): return len",
-		len, r.ret, err_name(r.err));
+		"(%s)%s",
+		len, r.ret, err_name(r.err),
+		r.fired && r.err == fail->err
+			? ": a wait that failed with EINTR (a signal handler "
+			  "ran) took nothing, so wait again; only another "
+			  "error is final"
+			: ": return len");
 	at = grade_first_mismatch(got, msg, len);
 	ck_assert_msg(at == len,
 		      "byte %zu arrived as 0x%02x, it was 0x%02x: send each "
@@ -1094,7 +1254,7 @@ check_sender(const unsigned char *msg, size_t len, size_t strict_bits)
 
 /** Start the student's receiver, the test being the sender. */
 static void
-start_receiver(struct peer *p, int timeout_ms)
+start_receiver(struct peer *p, int timeout_ms, const struct job_fail *fail)
 {
 	sigset_t ack, bits;
 
@@ -1106,6 +1266,8 @@ start_receiver(struct peer *p, int timeout_ms)
 	change_mask(SIG_BLOCK, SIGNALS_ACK, 0);
 	memset(p, 0, sizeof(*p));
 	p->job.timeout_ms = timeout_ms;
+	if (fail != NULL)
+		p->job.fail = *fail;
 	start_peer(p, RECEIVE_BYTES, &ack, &bits);
 }
 
@@ -1153,14 +1315,15 @@ wait_ack(struct peer *p, size_t i, size_t total)
 
 /** The test sends @p msg to the student's receiver; check what it got. */
 static void
-check_receiver(const unsigned char *msg, size_t len)
+check_receiver(const unsigned char *msg, size_t len,
+	       const struct job_fail *fail)
 {
 	size_t total = 32 + 8 * len, at;
 	struct child_report r;
 	struct peer p;
 	void *payload;
 
-	start_receiver(&p, PATIENCE_MS);
+	start_receiver(&p, PATIENCE_MS, fail);
 	for (size_t i = 0; i < total; i++) {
 		int bit = bit_at(msg, len, i);
 		ck_assert_int_eq(
@@ -1171,8 +1334,13 @@ check_receiver(const unsigned char *msg, size_t len)
 	finish_peer(&p, &r, &payload);
 	ck_assert_msg(r.ret == (long)len,
 		      "signals_receive_bytes() returned %ld (%s) for a "
-		      "message of %zu bytes",
-		      r.ret, err_name(r.err), len);
+		      "message of %zu bytes%s",
+		      r.ret, err_name(r.err), len,
+		      r.fired && r.err == fail->err
+			      ? ": a wait that failed with EINTR (a signal "
+				"handler ran) took nothing, so wait again; only "
+				"another error is final"
+			      : "");
 	ck_assert_msg(
 		r.peer == getpid(),
 		"*sender is %ld, but the bits came from %ld: take it from "
@@ -1206,7 +1374,8 @@ binary_message(size_t *len)
 
 SIGNALS_TEST(test_send_bytes_text)
 {
-	check_sender((const unsigned char *)greeting, strlen(greeting), 16);
+	check_sender((const unsigned char *)greeting, strlen(greeting), 16,
+		     NULL);
 }
 
 SIGNALS_TEST(test_send_bytes_binary_with_nul)
@@ -1214,7 +1383,7 @@ SIGNALS_TEST(test_send_bytes_binary_with_nul)
 	size_t len;
 	const unsigned char *msg = binary_message(&len);
 
-	check_sender(msg, len, 8);
+	check_sender(msg, len, 8, NULL);
 }
 
 SIGNALS_TEST(test_send_bytes_waits_for_each_ack)
@@ -1222,7 +1391,7 @@ SIGNALS_TEST(test_send_bytes_waits_for_each_ack)
 	static const unsigned char same[] = {0, 0, 0xff, 0xff};
 
 	/* Equal bits in a row: the ones that merge without an ack. */
-	check_sender(same, sizeof(same), 32 + 32);
+	check_sender(same, sizeof(same), 32 + 32, NULL);
 }
 
 SIGNALS_TEST(test_send_bytes_times_out)
@@ -1231,7 +1400,7 @@ SIGNALS_TEST(test_send_bytes_times_out)
 	struct peer p;
 	void *payload;
 
-	start_sender(&p, "x", 1, 100);
+	start_sender(&p, "x", 1, 100, NULL);
 	(void)take_bit(&p, 0, 40); /* and never acknowledge it */
 	finish_peer(&p, &r, &payload);
 	free(payload);
@@ -1246,7 +1415,7 @@ SIGNALS_TEST(test_send_bytes_times_out)
 
 SIGNALS_TEST(test_receive_bytes_text)
 {
-	check_receiver((const unsigned char *)greeting, strlen(greeting));
+	check_receiver((const unsigned char *)greeting, strlen(greeting), NULL);
 }
 
 SIGNALS_TEST(test_receive_bytes_binary_with_nul)
@@ -1254,12 +1423,139 @@ SIGNALS_TEST(test_receive_bytes_binary_with_nul)
 	size_t len;
 	const unsigned char *msg = binary_message(&len);
 
-	check_receiver(msg, len);
+	check_receiver(msg, len, NULL);
 }
 
 SIGNALS_TEST(test_receive_bytes_empty)
 {
-	check_receiver((const unsigned char *)"", 0);
+	check_receiver((const unsigned char *)"", 0, NULL);
+}
+
+SIGNALS_TEST(test_send_bytes_survives_interrupted_waits)
+{
+	/* A signal handler runs while the sender waits for the 3rd ack. */
+	static const struct job_fail eintr = { "sigtimedwait", 3, EINTR };
+
+	check_sender((const unsigned char *)"Hi", 2, 0, &eintr);
+}
+
+SIGNALS_TEST(test_receive_bytes_survives_interrupted_waits)
+{
+	/* A signal handler runs while the receiver waits for bit 5. */
+	static const struct job_fail eintr = { "sigtimedwait", 5, EINTR };
+
+	check_receiver((const unsigned char *)"Hi", 2, &eintr);
+}
+
+/** A pid no process has: above the kernel's largest (pid_max). */
+#define NO_SUCH_PID ((pid_t)0x7fffffff)
+
+SIGNALS_TEST(test_send_bytes_reports_errors)
+{
+	static const struct job_fail broken = { "sigtimedwait", 1, EINVAL };
+	struct signal_state before;
+	struct child_report r;
+	struct peer p;
+	void *payload;
+	ssize_t n;
+
+	snapshot(&before);
+	errno = 0;
+	n = signals_send_bytes(NO_SUCH_PID, greeting, (size_t)UINT32_MAX + 1,
+			       100);
+	GRADE_IMPLEMENTED(n, "signals_send_bytes", 3);
+	ck_assert_msg(n == -1 && errno == EMSGSIZE,
+		      "signals_send_bytes() of 2^32 bytes returned %zd (%s), "
+		      "not -1 with EMSGSIZE: the length header has 32 bits, "
+		      "refuse what it cannot say before sending anything",
+		      n, err_name(errno));
+	errno = 0;
+	n = signals_send_bytes(NO_SUCH_PID, "x", 1, 100);
+	ck_assert_msg(n == -1 && errno == ESRCH,
+		      "signals_send_bytes() to a process that does not exist "
+		      "returned %zd (%s), not -1 with ESRCH: kill() says so, "
+		      "pass its errno on",
+		      n, err_name(errno));
+	require_signal_state(&before, "when kill() failed, signals_send_bytes");
+
+	/* The sender's wait for the first ack fails (not EINTR, not a
+	 * timeout): that error is the caller's to know. */
+	start_sender(&p, "x", 1, 100, &broken);
+	(void)take_bit(&p, 0, 40); /* and never acknowledge it */
+	finish_peer(&p, &r, &payload);
+	free(payload);
+	ck_assert_msg(!r.fired || (r.ret == -1 && r.err == EINVAL),
+		      "when its 1st sigtimedwait() call failed with EINVAL, "
+		      "signals_send_bytes() returned %ld (%s), not -1 with "
+		      "EINVAL: only EAGAIN means the time is up (ETIMEDOUT) "
+		      "and only EINTR means wait again; any other error is "
+		      "final, with its own errno",
+		      r.ret, err_name(r.err));
+	unblock_drained(SIGNALS_BIT_ZERO, SIGNALS_BIT_ONE);
+}
+
+/** Send the first @p bits bits of @p msg (@p len bytes) to the receiver
+ *  of @p p, each after the last ack, until it has ended; how many went. */
+static size_t
+send_bits_while_running(struct peer *p, const unsigned char *msg, size_t len,
+			size_t bits)
+{
+	for (size_t i = 0; i < bits; i++) {
+		uint64_t start = ipc_now_ns();
+		int bit = bit_at(msg, len, i);
+		bool acked = false;
+
+		if (peer_done(p))
+			return i;
+		ck_assert_int_eq(
+			kill(p->pid, bit ? SIGNALS_BIT_ONE : SIGNALS_BIT_ZERO),
+			0);
+		while (!acked && !peer_done(p)) {
+			struct pollfd pfd = {.fd = p->sfd, .events = POLLIN};
+			struct signalfd_siginfo si;
+			ck_assert_msg(ms_since(start) < PATIENCE_MS,
+				      "no acknowledgement of bit %zu within "
+				      "%d ms",
+				      i, PATIENCE_MS);
+			if (poll(&pfd, 1, 20) != 1)
+				continue;
+			ck_assert_int_eq(read(p->sfd, &si, sizeof(si)),
+					 (ssize_t)sizeof(si));
+			acked = (pid_t)si.ssi_pid == p->pid;
+		}
+		if (!acked)
+			return i;
+	}
+	return bits;
+}
+
+SIGNALS_TEST(test_receive_bytes_times_out_midway)
+{
+	unsigned char msg[4000]; /* more than malloc keeps aside when freed */
+	struct child_report r;
+	struct peer p;
+	void *payload;
+
+	memset(msg, 'm', sizeof(msg));
+	/* The sender stops after the length and one byte: the receiver
+	 * times out in the middle, with its buffer allocated. */
+	start_receiver(&p, 100, NULL);
+	(void)send_bits_while_running(&p, msg, sizeof(msg), 32 + 8);
+	finish_peer(&p, &r, &payload);
+	free(payload);
+	ck_assert_msg(r.ret == -1 && r.err == ETIMEDOUT,
+		      "the sender announced 4000 bytes and stopped after the "
+		      "first one; with timeout_ms = 100 "
+		      "signals_receive_bytes() returned %ld (%s), not -1 with "
+		      "ETIMEDOUT: stop at the first bit that does not come",
+		      r.ret, err_name(r.err));
+	ck_assert_msg(r.heap_grew < 512,
+		      "signals_receive_bytes() timed out in the middle of a "
+		      "message and returned -1, but %ld more bytes of heap "
+		      "are in use than before the call: free the buffer on "
+		      "that path too (keep errno across free())",
+		      r.heap_grew);
+	unblock_drained(SIGNALS_ACK, 0);
 }
 
 /* ========================================== step 4: real-time signals */
@@ -1382,6 +1678,57 @@ SIGNALS_TEST(test_receive_values_times_out)
 	check_receive_values(10, 3, 100);
 }
 
+SIGNALS_TEST(test_receive_values_reports_errors)
+{
+	/* The 2nd wait fails: not a timeout, not EINTR. */
+	static const struct job_fail broken = { "sigtimedwait", 2, EINVAL };
+	static const int sent[1] = { 10 };
+	int sig = SIGRTMIN + 2, got[3];
+	struct child_report r;
+	struct peer p;
+	void *payload;
+	ssize_t n;
+
+	errno = 0;
+	n = signals_receive_values(0, got, 3, 100);
+	GRADE_IMPLEMENTED(n, "signals_receive_values", 4);
+	ck_assert_msg(n == -1 && errno == EINVAL,
+		      "signals_receive_values(0, ...) returned %zd (%s), not -1 "
+		      "with EINVAL: there is no signal 0 (sigaddset() says so)",
+		      n, err_name(errno));
+	errno = 0;
+	n = signals_queue_values(NO_SUCH_PID, sig, sent, 1);
+	GRADE_IMPLEMENTED(n, "signals_queue_values", 4);
+	ck_assert_msg(n == -1 && errno == ESRCH,
+		      "signals_queue_values() to a process that does not exist "
+		      "returned %zd (%s), not -1 with ESRCH: sigqueue() says "
+		      "so, pass its errno on",
+		      n, err_name(errno));
+
+	memset(&p, 0, sizeof(p));
+	sigemptyset(&p.job.mask);
+	sigaddset(&p.job.mask, sig);
+	p.job.len = 3; /* one comes, then the wait for the 2nd fails */
+	p.job.sig = sig;
+	p.job.timeout_ms = 500;
+	p.job.fail = broken;
+	start_peer(&p, RECEIVE_VALUES, NULL, &p.job.mask);
+	for (size_t i = 0; i < 1; i++) {
+		union sigval v = {.sival_int = sent[i]};
+		ck_assert_msg(sigqueue(p.pid, sig, v) == 0, "sigqueue: %s",
+			      strerror(errno));
+	}
+	ck_assert_int_eq(ipc_ready_signal(&p.job.go), 0);
+	finish_peer(&p, &r, &payload);
+	free(payload);
+	ck_assert_msg(!r.fired || (r.ret == -1 && r.err == EINVAL),
+		      "when its 2nd sigtimedwait() call failed with EINVAL, "
+		      "signals_receive_values() returned %ld (%s), not -1 with "
+		      "EINVAL: only a timeout (EAGAIN) ends the wait with the "
+		      "values so far; any other error is final",
+		      r.ret, err_name(r.err));
+}
+
 /* ============================================ step 5: reap on SIGCHLD */
 
 #define MAX_CHILDREN 64
@@ -1479,6 +1826,11 @@ start_reaper(struct sigaction *old)
 		"itself, so waitpid() in your handler finds none, and "
 		"nobody learns how they ended. Leave it off and reap them "
 		"with waitpid()");
+	ck_assert_msg(
+		disposition(SIGCHLD).sa_flags & SA_RESTART,
+		"signals_reaper_start() installed its handler without "
+		"SA_RESTART: every child that ends would then make the "
+		"caller's blocking call (read, wait, ...) fail with EINTR");
 }
 
 /** Start the reaper, let @p n children exit while SIGCHLD is blocked
@@ -1621,6 +1973,33 @@ SIGNALS_TEST(test_reaper_preserves_errno)
 	(void)zombies_left(&b);
 }
 
+SIGNALS_TEST(test_reaper_start_resets_count)
+{
+	struct sigaction old;
+	struct brood b;
+
+	start_reaper(&old);
+	spawn_brood(&b, 2);
+	release_brood(&b);
+	ck_assert_msg(signals_reaper_count() == 2,
+		      "signals_reaper_count() says %ld after two children",
+		      signals_reaper_count());
+	ck_assert_int_eq(signals_reaper_stop(&old), 0);
+	start_reaper(&old); /* a new start: a new count */
+	ck_assert_msg(signals_reaper_count() == 0,
+		      "signals_reaper_start() was called again and "
+		      "signals_reaper_count() still says %ld: the count starts "
+		      "at 0 at every start (set it to 0 before installing the "
+		      "handler)",
+		      signals_reaper_count());
+	spawn_brood(&b, 1);
+	release_brood(&b);
+	ck_assert_msg(signals_reaper_count() == 1,
+		      "signals_reaper_count() says %ld after one more child",
+		      signals_reaper_count());
+	ck_assert_int_eq(signals_reaper_stop(&old), 0);
+}
+
 SIGNALS_TEST(test_reaper_stop_restores)
 {
 	struct sigaction old, now;
@@ -1657,7 +2036,27 @@ struct job_log {
 	unsigned char go_after;	    /* at this job: release the helper */
 	int stop_sig;
 	struct ipc_ready *go;
+	int no_restart; /* a stop signal whose handler lacks SA_RESTART */
 };
+
+static void callers_handler(int sig);
+
+/** While a job runs: is a stop signal caught by a handler of
+ *  signals_serve() (not the caller's) installed without SA_RESTART? */
+static int
+stop_handler_without_restart(void)
+{
+	static const int stops[] = {SIGINT, SIGTERM};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct sigaction sa = disposition(stops[i]);
+		if (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN &&
+		    sa.sa_handler != callers_handler &&
+		    !(sa.sa_flags & SA_RESTART))
+			return stops[i];
+	}
+	return 0;
+}
 
 static void
 record_job(void *arg, unsigned char byte)
@@ -1666,6 +2065,8 @@ record_job(void *arg, unsigned char byte)
 
 	if (log->n_started < 63)
 		log->started[log->n_started++] = (char)byte;
+	if (log->n_started == 1)
+		log->no_restart = stop_handler_without_restart();
 	if (byte == log->stop_during)
 		kill(getpid(), log->stop_sig); /* arrives in the middle */
 	if (byte == log->inject_after)
@@ -1723,6 +2124,13 @@ serve(const char *jobs, bool eof, struct job_log *log, int *stopped_by)
 		"jobs \"%s\" started but only \"%s\" finished: a job must "
 		"run to its end",
 		log->started, log->finished);
+	ck_assert_msg(log->no_restart == 0,
+		      "signals_serve() caught %s with a handler installed "
+		      "without SA_RESTART: a job that is blocked in read() or "
+		      "write() when the signal comes would see that call fail "
+		      "with EINTR, yet the job that is running must finish "
+		      "undisturbed. Set SA_RESTART in sa_flags",
+		      sig_name(log->no_restart));
 	return n;
 }
 
@@ -1730,7 +2138,7 @@ SIGNALS_TEST(test_serve_jobs_until_eof)
 {
 	struct job_log log = {0};
 	struct signal_state before;
-	int stopped_by;
+	int stopped_by, fds[2];
 	long n;
 
 	caller_signal_setup();
@@ -1743,6 +2151,17 @@ SIGNALS_TEST(test_serve_jobs_until_eof)
 	ck_assert_msg(stopped_by == 0, "*stopped_by is %d at EOF, not 0",
 		      stopped_by);
 	require_signal_state(&before, "signals_serve");
+	/* stopped_by may be NULL: the caller does not want to know. */
+	memset(&log, 0, sizeof(log));
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], "xy", 2), 2);
+	close(fds[1]);
+	n = signals_serve(fds[0], record_job, &log, NULL);
+	close(fds[0]);
+	ck_assert_msg(n == 2, "signals_serve(fd, job, arg, NULL) returned %ld "
+			      "(%s) after jobs \"xy\" and EOF: stopped_by may be "
+			      "NULL, store through it only when it is not",
+		      n, err_name(errno));
 }
 
 SIGNALS_TEST(test_serve_stop_finishes_current_job)
@@ -1847,6 +2266,110 @@ SIGNALS_TEST(test_serve_restores_signal_state)
 	ck_assert_msg(caller_handler_ran == 0,
 		      "after signals_serve() returned, the caller's SIGINT "
 		      "handler ran: the stop request was left pending");
+}
+
+/** What count_job() saw: the jobs, and how far the setup had gone. */
+struct job_count {
+	const char *function; /**< the call a test makes fail */
+	int jobs;	      /**< jobs run */
+	unsigned calls;	      /**< calls of function before the 1st job */
+};
+
+/** A job that only counts (and, at the first, notes how many calls of
+ *  the failing function signals_serve() made to set up its loop). */
+static void
+count_job(void *arg, unsigned char byte)
+{
+	struct job_count *count = arg;
+
+	(void)byte;
+	if (count->jobs++ == 0)
+		count->calls = grade_fail_calls(count->function);
+}
+
+SIGNALS_TEST(test_serve_cleans_up_when_calls_fail)
+{
+	/* Each call that sets up the loop, or reads a job, fails in turn:
+	 * the self-pipe (pipe2/pipe), the handlers (sigaction), a mask for
+	 * a signalfd (sigprocmask), the job fd (read). */
+	static const struct {
+		const char *function;
+		int err;
+	} cases[] = {{"pipe2", EMFILE},	     {"pipe", EMFILE},
+		     {"sigaction", EINVAL},  {"sigprocmask", EFAULT},
+		     {"read", EIO}};
+	struct signal_state before;
+	char when[256], who[300];
+
+	caller_signal_setup();
+	snapshot(&before);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		for (unsigned k = 1; k <= 6; k++) {
+			struct job_count count = {cases[c].function, 0, 0};
+			int fds[2], stopped_by = -1;
+			bool setup;
+			long n;
+
+			ck_assert_int_eq(pipe(fds), 0);
+			ck_assert_int_eq(write(fds[1], "abc", 3), 3);
+			close(fds[1]);
+			grade_fail_nth(cases[c].function, k, cases[c].err);
+			n = signals_serve(fds[0], count_job, &count,
+					  &stopped_by);
+			/* The failure came while setting up (before the 1st
+			 * job), or in a read: graded. A handler or mask that
+			 * could not be put back after the jobs: not here. */
+			setup = strcmp(cases[c].function, "read") == 0 ||
+				count.jobs == 0 || count.calls >= k;
+			grade_fail_describe(when, sizeof(when));
+			if (!setup)
+				grade_fail_clear();
+			if (!setup ||
+			    !grade_expect_clean_failure(n, cases[c].err,
+							"signals_serve()")) {
+				close(fds[0]);
+				GRADE_IMPLEMENTED(n, "signals_serve", 6);
+				ck_assert_msg(!setup || n == 3,
+					      "signals_serve() returned %ld (%s) "
+					      "for jobs \"abc\" and EOF",
+					      n, err_name(errno));
+				sigprocmask(SIG_SETMASK, &before.mask, NULL);
+				caller_signal_setup();
+				break; /* fewer than k such calls */
+			}
+			close(fds[0]);
+			snprintf(who, sizeof(who), "when %s, signals_serve",
+				 when);
+			require_signal_state(&before, who);
+		}
+	}
+}
+
+SIGNALS_TEST(test_serve_survives_interrupted_reads)
+{
+	struct job_log log = {0};
+	int fds[2], stopped_by = -1;
+	long n;
+
+	caller_signal_setup();
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], "abcdef", 6), 6);
+	close(fds[1]);
+	/* Every third read() fails with EINTR, as when a handler runs. */
+	grade_inject_short_io(true);
+	n = signals_serve(fds[0], record_job, &log, &stopped_by);
+	grade_inject_short_io(false);
+	GRADE_IMPLEMENTED(n, "signals_serve", 6);
+	close(fds[0]);
+	ck_assert_msg(n == 6 && strcmp(log.started, "abcdef") == 0,
+		      "six jobs \"abcdef\" then EOF, with every third read() "
+		      "failing with EINTR (a signal handler ran): "
+		      "signals_serve() returned %ld (%s) after jobs \"%s\". A "
+		      "read() that fails with EINTR read nothing: call it "
+		      "again, only another error is final",
+		      n, n == -1 ? err_name(errno) : "no error", log.started);
+	ck_assert_msg(stopped_by == 0, "*stopped_by is %d at EOF, not 0",
+		      stopped_by);
 }
 
 /* ------------------------------------------------ the demo, side by side */
@@ -2025,6 +2548,8 @@ static const struct grade_test tests[] = {
 	{GRADE_REF(test_wait_signal_between_test_and_wait), 2, 2, 3,
 	 ON_TIMEOUT_WAIT},
 	{GRADE_REF(test_wait_restores_mask), 2, 1, 3, ON_TIMEOUT_WAIT},
+	{GRADE_REF(test_wait_reports_errors), 2, 1, 3,
+	 "signals_wait_until() waited although ready() was already true"},
 	{GRADE_REF(test_demo_wait_matches_reference), 2, 1, 10, NULL},
 	{GRADE_REF(test_send_bytes_text), 3, 2, 8, ON_TIMEOUT_SEND},
 	{GRADE_REF(test_send_bytes_binary_with_nul), 3, 2, 10, ON_TIMEOUT_SEND},
@@ -2037,6 +2562,16 @@ static const struct grade_test tests[] = {
 	{GRADE_REF(test_receive_bytes_binary_with_nul), 3, 2, 10,
 	 ON_TIMEOUT_RECEIVE},
 	{GRADE_REF(test_receive_bytes_empty), 3, 1, 8, ON_TIMEOUT_RECEIVE},
+	{GRADE_REF(test_send_bytes_survives_interrupted_waits), 3, 1, 8,
+	 ON_TIMEOUT_SEND},
+	{GRADE_REF(test_receive_bytes_survives_interrupted_waits), 3, 1, 8,
+	 ON_TIMEOUT_RECEIVE},
+	{GRADE_REF(test_send_bytes_reports_errors), 3, 1, 8,
+	 "signals_send_bytes() kept waiting for an acknowledgement that never "
+	 "came: wait with sigtimedwait() and the timeout"},
+	{GRADE_REF(test_receive_bytes_times_out_midway), 3, 1, 8,
+	 "signals_receive_bytes() kept waiting for bits that never came: "
+	 "give up at the first wait that times out"},
 	{GRADE_REF(test_demo_transfer_matches_reference), 3, 1, 20, NULL},
 	{GRADE_REF(test_queue_values_in_order), 4, 2, 8, NULL},
 	{GRADE_REF(test_receive_values_in_order), 4, 2, 8,
@@ -2046,12 +2581,16 @@ static const struct grade_test tests[] = {
 	{GRADE_REF(test_receive_values_times_out), 4, 1, 8,
 	 "signals_receive_values() did not give up after timeout_ms: use "
 	 "sigtimedwait()"},
+	{GRADE_REF(test_receive_values_reports_errors), 4, 1, 8,
+	 "signals_receive_values() kept waiting: a failed wait (not a timeout, "
+	 "not EINTR) is final"},
 	{GRADE_REF(test_demo_queue_matches_reference), 4, 1, 10, NULL},
 	{GRADE_REF(test_reaper_reaps_one_child), 5, 1, 5, NULL},
 	{GRADE_REF(test_reaper_many_children_at_once), 5, 3, 5, NULL},
 	{GRADE_REF(test_reaper_keeps_running_children), 5, 2, 8,
 	 "the SIGCHLD handler blocked: use WNOHANG"},
 	{GRADE_REF(test_reaper_preserves_errno), 5, 1, 5, NULL},
+	{GRADE_REF(test_reaper_start_resets_count), 5, 1, 5, NULL},
 	{GRADE_REF(test_reaper_stop_restores), 5, 1, 5, NULL},
 	{GRADE_REF(test_demo_reap_matches_reference), 5, 1, 10, NULL},
 	{GRADE_REF(test_serve_jobs_until_eof), 6, 1, 3,
@@ -2064,6 +2603,11 @@ static const struct grade_test tests[] = {
 	 ON_TIMEOUT_SERVE},
 	{GRADE_REF(test_serve_restores_signal_state), 6, 1, 3,
 	 ON_TIMEOUT_SERVE},
+	{GRADE_REF(test_serve_cleans_up_when_calls_fail), 6, 2, 5,
+	 "signals_serve() never returned although its job fd was at EOF: "
+	 "when a call fails, clean up and return -1 at once"},
+	{GRADE_REF(test_serve_survives_interrupted_reads), 6, 1, 3,
+	 "signals_serve() never returned although its job fd was at EOF"},
 	{GRADE_REF(test_demo_worker_exits_zero_on_sigterm), 6, 1, 15, NULL},
 };
 

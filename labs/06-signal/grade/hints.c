@@ -103,6 +103,16 @@ const struct grade_hint grade_hints[] = {
 	  "SIG_UNBLOCK: a caller who had sig blocked keeps it blocked.",
 	  "At the end: `return sigprocmask(SIG_SETMASK, &old, NULL);`, with "
 	  "`old` from the SIG_BLOCK call." },
+	{ "test_wait_reports_errors",
+	  "sigprocmask() can fail. What do you return then, and what did you "
+	  "change before it failed?",
+	  "An invalid signal makes sigaddset() fail with EINVAL: return -1 "
+	  "before touching the mask. If blocking the signal fails, nothing "
+	  "changed yet: return -1 with that errno. The final SIG_SETMASK's "
+	  "result is your result.",
+	  "`sigemptyset(&block); if (sigaddset(&block, sig) == -1) return -1; "
+	  "if (sigprocmask(SIG_BLOCK, &block, &old) == -1) return -1;` ... "
+	  "`return sigprocmask(SIG_SETMASK, &old, NULL);`" },
 	{ "test_demo_wait_matches_reference",
 	  "Does `demo wait` print the same as the reference demo, and does "
 	  "it end?",
@@ -173,6 +183,44 @@ const struct grade_hint grade_hints[] = {
 	  "on success, even for 0 bytes, and malloc(0) may return NULL.",
 	  "`buf = malloc(len ? len : 1);` then `*out = buf;`, set *sender "
 	  "when it is not NULL, and `return len;` (0)." },
+	{ "test_send_bytes_survives_interrupted_waits",
+	  "sigtimedwait() returned -1. Did the ack fail to come, or did "
+	  "something else happen?",
+	  "A handler that runs while sigtimedwait() sleeps makes it fail with "
+	  "EINTR without taking a signal: the ack may still come, so wait "
+	  "again. EAGAIN means the time is up (report ETIMEDOUT); any other "
+	  "error is final.",
+	  "`do sig = sigtimedwait(set, &info, ts); while (sig == -1 && errno "
+	  "== EINTR);` then `if (sig == -1 && errno == EAGAIN) errno = "
+	  "ETIMEDOUT;`" },
+	{ "test_receive_bytes_survives_interrupted_waits",
+	  "sigtimedwait() returned -1 while you waited for a bit. Is the "
+	  "transfer over?",
+	  "EINTR means a signal handler ran, not that the sender stopped: no "
+	  "bit was taken, so wait for it again. Only EAGAIN (the time is up) "
+	  "and other errors end the transfer.",
+	  "Wrap every sigtimedwait() in `do ... while (sig == -1 && errno == "
+	  "EINTR);` (one helper that the sender and the receiver share)." },
+	{ "test_send_bytes_reports_errors",
+	  "What happens with 2^32 bytes, a receiver that does not exist, or a "
+	  "wait that fails for another reason than a timeout?",
+	  "The length header has 32 bits: refuse more with EMSGSIZE before "
+	  "sending anything. kill() says ESRCH for a missing process; return "
+	  "its errno, and restore the caller's mask on that path too. Only "
+	  "EAGAIN from sigtimedwait() becomes ETIMEDOUT: EINVAL and the rest "
+	  "are returned as they are.",
+	  "`if (len > UINT32_MAX) { errno = EMSGSIZE; return -1; }`; after "
+	  "the bits: `saved = errno; sigprocmask(SIG_SETMASK, &old, NULL); "
+	  "errno = saved;`" },
+	{ "test_receive_bytes_times_out_midway",
+	  "The length came, then the bits stopped. Who frees the buffer you "
+	  "allocated for the message?",
+	  "A bit that does not come in time ends the transfer with -1 and "
+	  "ETIMEDOUT, at the first wait that times out: do not go on with the "
+	  "next byte. The buffer is yours until you hand it out: free it on "
+	  "that path, keeping errno.",
+	  "`if (receive_bits(&from, 8, &byte, timeout_ms) == -1) { saved = "
+	  "errno; free(buf); errno = saved; return -1; }`" },
 	{ "test_demo_transfer_matches_reference",
 	  "Do `demo transfer 'chat by signals'` and `demo transfer --binary "
 	  "64` print the same as the reference demo?",
@@ -209,6 +257,14 @@ const struct grade_hint grade_hints[] = {
 	  "`if (r == -1 && errno == EINTR) continue; if (r == -1 && errno == "
 	  "EAGAIN) break; if (r == -1) return -1;` and `return got;` after "
 	  "the loop." },
+	{ "test_receive_values_reports_errors",
+	  "Your wait returned -1. Was it a timeout?",
+	  "Only a timeout (sigtimedwait's EAGAIN, your ETIMEDOUT) ends the "
+	  "wait with the values received so far. Any other failure (EINVAL "
+	  "here) is an error: return -1 with it. An invalid signal is EINVAL "
+	  "(sigaddset says so), and sigqueue()'s ESRCH is yours to return.",
+	  "`if (take_signal(&set, &info, timeout_ms) == -1) { if (errno == "
+	  "ETIMEDOUT) break; return -1; }`" },
 	{ "test_demo_queue_matches_reference",
 	  "Does `demo queue 20` print the same as the reference demo? Look "
 	  "at the timeout it passes.",
@@ -252,6 +308,13 @@ const struct grade_hint grade_hints[] = {
 	  "its own value there.",
 	  "`int saved = errno;` as the handler's first line, `errno = "
 	  "saved;` as its last." },
+	{ "test_reaper_start_resets_count",
+	  "A second signals_reaper_start(): where does the count start?",
+	  "The count is per start: each signals_reaper_start() sets it to 0 "
+	  "before the handler is installed, so children reaped under an "
+	  "earlier start do not count.",
+	  "In signals_reaper_start(): `reaped = 0;` before `sigaction(SIGCHLD, "
+	  "&sa, old)`, with `sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;`" },
 	{ "test_reaper_stop_restores",
 	  "What was SIGCHLD's disposition before signals_reaper_start(), and "
 	  "where did you keep it?",
@@ -271,11 +334,12 @@ const struct grade_hint grade_hints[] = {
 	{ "test_serve_jobs_until_eof",
 	  "How does your loop learn that no more jobs will come?",
 	  "read() on the job fd returns 0 once every writer has closed it: "
-	  "stop, with *stopped_by = 0, then restore the handlers and close "
-	  "the self-pipe.",
+	  "stop, with *stopped_by = 0 (stopped_by may be NULL), then restore "
+	  "the handlers and close the self-pipe. The handlers have "
+	  "SA_RESTART, so that the jobs' own calls are not cut short.",
 	  "`n = read(job_fd, &byte, 1); if (n == 0) { sig = 0; break; }` "
-	  "else `job(arg, byte); done++;`; `return done;` after the "
-	  "cleanup." },
+	  "else `job(arg, byte); done++;`; `if (stopped_by != NULL) "
+	  "*stopped_by = sig; return done;` after the cleanup." },
 	{ "test_serve_stop_finishes_current_job",
 	  "SIGTERM comes during job 'b', and more jobs wait. What do your "
 	  "handler and your loop do next?",
@@ -314,6 +378,23 @@ const struct grade_hint grade_hints[] = {
 	  "Start: `sigaction(SIGINT, &sa, &old[0]); sigaction(SIGTERM, &sa, "
 	  "&old[1]);`. End: `sigaction(SIGINT, &old[0], NULL); "
 	  "sigaction(SIGTERM, &old[1], NULL);` then close both pipe ends." },
+	{ "test_serve_cleans_up_when_calls_fail",
+	  "pipe2(), the second sigaction(), a read(): each can fail. What is "
+	  "still changed or open when you return?",
+	  "Each call fails in turn. Whatever is done by then must be undone: "
+	  "the self-pipe closed, a handler already installed put back (SIGINT "
+	  "when SIGTERM's install fails), a mask restored. Then return -1 "
+	  "with the errno of the call that failed (save it first).",
+	  "`if (sigaction(SIGTERM, &sa, &old[1]) == -1) { saved = errno; "
+	  "sigaction(SIGINT, &old[0], NULL); errno = saved; return -1; }`, "
+	  "and in signals_serve(): close both ends of the pipe before "
+	  "returning -1." },
+	{ "test_serve_survives_interrupted_reads",
+	  "read() on the job fd returned -1. Is it the end of the jobs?",
+	  "EINTR means a signal handler ran before any byte came: read again. "
+	  "Only 0 is EOF, and only another error is a failure.",
+	  "`do n = read(job_fd, &byte, 1); while (n == -1 && errno == "
+	  "EINTR);`" },
 	{ "test_demo_worker_exits_zero_on_sigterm",
 	  "Run `demo worker 1000`, type ab and Enter, then `kill PID` from "
 	  "another terminal: what does `echo $?` say?",

@@ -7,7 +7,9 @@
  * into the grader (the lab's Makefile passes `-Wl,--wrap=f`), and calls the
  * real function as `__real_f`. Nothing here changes what a correct program
  * observes; it only notes, or fails the test, when code does what the
- * handout forbids.
+ * handout forbids. Failure injection (grade_fail_nth(), grade.h) reaches
+ * the calls these wrappers take over from the engine's (sigaction,
+ * sigtimedwait, malloc, calloc, realloc) through grade_fail_check().
  */
 #include "watch.h"
 #include "grade.h"
@@ -26,6 +28,7 @@
 
 /* The real functions (the linker resolves __real_f to f). */
 int __real_sigaction(int, const struct sigaction *, struct sigaction *);
+int __real_sigprocmask(int, const sigset_t *, sigset_t *);
 int __real_sigsuspend(const sigset_t *);
 int __real_sigwaitinfo(const sigset_t *, siginfo_t *);
 int __real_sigtimedwait(const sigset_t *, siginfo_t *, const struct timespec *);
@@ -87,6 +90,11 @@ static volatile sig_atomic_t wrapped[NSIG];
 
 /** Step 2 and step 6 arming. */
 static volatile sig_atomic_t wait_sig, condition_calls;
+/** Step 2: the caller's mask when the wait was armed. */
+static sigset_t wait_caller_mask;
+/** Steps 3 and 4: the signals sigtimedwait()/sigwaitinfo() may take. */
+static sigset_t wait_set;
+static bool wait_set_armed;
 static volatile sig_atomic_t inject_sig, injected, injected_sig;
 
 #define CHILD_MESSAGE_FILE "watch-child-failure.txt"
@@ -102,6 +110,7 @@ watch_begin_test(void)
 	signal_function_used = false;
 	wait_sig = condition_calls = 0;
 	inject_sig = injected = 0;
+	wait_set_armed = false;
 }
 
 /* ------------------------------------------------------------ failing */
@@ -198,8 +207,10 @@ __wrap_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 	if (sig <= 0 || sig >= NSIG)
 		return __real_sigaction(sig, act, old); /* it reports EINVAL */
 	/* No handler may run while the table and the kernel disagree. */
+	if (grade_fail_check("sigaction")) /* a test made it fail */
+		return -1;
 	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &mask);
+	__real_sigprocmask(SIG_BLOCK, &all, &mask);
 	previous = user_action[sig];
 	previous_wrapped = wrapped[sig];
 	if (act != NULL) {
@@ -225,7 +236,7 @@ __wrap_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 					(previous.sa_flags & SA_SIGINFO);
 		}
 	}
-	sigprocmask(SIG_SETMASK, &mask, NULL);
+	__real_sigprocmask(SIG_SETMASK, &mask, NULL);
 	errno = err;
 	return rc;
 }
@@ -494,6 +505,8 @@ void *
 __wrap_malloc(size_t n)
 {
 	UNSAFE("malloc");
+	if (grade_fail_check("malloc"))
+		return NULL;
 	return __real_malloc(n);
 }
 
@@ -501,6 +514,8 @@ void *
 __wrap_calloc(size_t n, size_t size)
 {
 	UNSAFE("calloc");
+	if (grade_fail_check("calloc"))
+		return NULL;
 	return __real_calloc(n, size);
 }
 
@@ -508,6 +523,8 @@ void *
 __wrap_realloc(void *p, size_t n)
 {
 	UNSAFE("realloc");
+	if (grade_fail_check("realloc"))
+		return NULL;
 	return __real_realloc(p, n);
 }
 
@@ -622,8 +639,16 @@ __wrap_clock_nanosleep(clockid_t clock, int flags, const struct timespec *req,
 void
 watch_arm_wait(int sig)
 {
+	__real_sigprocmask(SIG_BLOCK, NULL, &wait_caller_mask);
 	wait_sig = sig;
 	condition_calls = 0;
+}
+
+/** Signals that glibc keeps for itself (32, 33): never compared. */
+static bool
+is_reserved(int sig)
+{
+	return sig >= 32 && sig < SIGRTMIN;
 }
 
 void
@@ -653,6 +678,23 @@ __wrap_sigsuspend(const sigset_t *mask)
 				"arrive, for ever. Pass the old mask with %s "
 				"removed (sigdelset)",
 				name, name);
+		for (int s = 1; s < NSIG; s++) {
+			char other[32];
+			int now = sigismember(mask, s) == 1;
+			if (s == sig || s == SIGKILL || s == SIGSTOP ||
+			    is_reserved(s) ||
+			    now == (sigismember(&wait_caller_mask, s) == 1))
+				continue;
+			watch_fail("sigsuspend() was given a mask that %s %s, "
+				   "which the caller had %s: the wait must use "
+				   "the caller's own mask (the old one "
+				   "sigprocmask() gave back) with only %s "
+				   "removed. Copy it before sigdelset(), never "
+				   "use a sigset_t you did not fill",
+				   now ? "blocks" : "unblocks",
+				   signal_name(s, other, sizeof(other)),
+				   now ? "unblocked" : "blocked", name);
+		}
 	}
 	return __real_sigsuspend(mask);
 }
@@ -672,10 +714,41 @@ check_not_taken(const sigset_t *set, const char *function)
 			   function, signal_name(sig, name, sizeof(name)));
 }
 
+void
+watch_expect_wait_set(const sigset_t *set)
+{
+	wait_set_armed = set != NULL;
+	if (set != NULL)
+		wait_set = *set;
+}
+
+/** Steps 3 and 4: the set holds a signal that is not the protocol's. */
+static void
+check_wait_set(const sigset_t *set, const char *function)
+{
+	char name[32];
+
+	if (!wait_set_armed || set == NULL)
+		return;
+	for (int s = 1; s < NSIG; s++) {
+		if (s == SIGKILL || s == SIGSTOP || is_reserved(s) ||
+		    sigismember(set, s) != 1 || sigismember(&wait_set, s) == 1)
+			continue;
+		watch_fail("%s() was given a set that holds %s, which is not "
+			   "a signal this function waits for: it would take "
+			   "(and swallow) that signal if anyone sent it. Start "
+			   "from sigemptyset(), then sigaddset() each signal "
+			   "you wait for: a sigset_t you did not fill holds "
+			   "whatever was on the stack",
+			   function, signal_name(s, name, sizeof(name)));
+	}
+}
+
 int
 __wrap_sigwaitinfo(const sigset_t *set, siginfo_t *info)
 {
 	check_not_taken(set, "sigwaitinfo");
+	check_wait_set(set, "sigwaitinfo");
 	return __real_sigwaitinfo(set, info);
 }
 
@@ -684,6 +757,9 @@ __wrap_sigtimedwait(const sigset_t *set, siginfo_t *info,
 		    const struct timespec *timeout)
 {
 	check_not_taken(set, "sigtimedwait");
+	check_wait_set(set, "sigtimedwait");
+	if (grade_fail_check("sigtimedwait")) /* a test made it fail */
+		return -1;
 	return __real_sigtimedwait(set, info, timeout);
 }
 

@@ -80,11 +80,20 @@ bool watch_used_signal_function(void);
 
 /**
  * @brief Step 2: watch the waits for @p sig (0 disarms). sigsuspend() must
- *        not block @p sig and must come after a call to the condition;
- *        sigwaitinfo()/sigtimedwait() must not take @p sig.
+ *        come after a call to the condition, and use the caller's mask
+ *        (as it is now) without @p sig; sigwaitinfo()/sigtimedwait() must
+ *        not take @p sig.
  * @param sig the signal the test sends
  */
 void watch_arm_wait(int sig);
+
+/**
+ * @brief Steps 3 and 4: sigtimedwait() and sigwaitinfo() may take only
+ *        signals of @p set (NULL disarms); a set that holds another one
+ *        fails the test (watch_fail()).
+ * @param set the signals the function under test waits for
+ */
+void watch_expect_wait_set(const sigset_t *set);
 
 /** @brief Step 2: the condition was called (the test's ready() says so). */
 void watch_note_condition(void);

@@ -30,7 +30,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <stdint.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -242,6 +249,16 @@ child_main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	if (strcmp(mode, "wait-usr2") == 0) { /* stdin to EOF, then SIGUSR2 */
+		sigset_t usr2;
+		int sig;
+		sigemptyset(&usr2);
+		sigaddset(&usr2, SIGUSR2);
+		sigprocmask(SIG_BLOCK, &usr2, NULL); /* an early one waits */
+		if (!drain_stdin() || sigwait(&usr2, &sig) != 0)
+			return 2;
+		return put(STDOUT_FILENO, "done\n", 5) ? 0 : 2;
+	}
 	if (strcmp(mode, "ignore-term") == 0) { /* and SIGTERM too */
 		signal(SIGTERM, SIG_IGN);
 		if (!put(STDOUT_FILENO, "ready\n", 6))
@@ -291,18 +308,30 @@ child_argv(const char *mode, const char *arg)
 
 /**
  * Start @p argv as a coprocess the grader's own way (known good), for the
- * tests of steps 3 to 5. The child dies with the test process.
+ * tests of steps 3 to 5. The child dies with the test process. Returns
+ * false (errno set) if it cannot.
  */
-static void
-start_child(char *const argv[], struct stdio_child *c)
+static bool
+start_child_quietly(char *const argv[], struct stdio_child *c)
 {
 	int in[2], out[2];
 	pid_t pid;
 
-	ck_assert_msg(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0,
-		      "grader: pipe2: %s", strerror(errno));
+	if (pipe2(in, O_CLOEXEC) == -1)
+		return false;
+	if (pipe2(out, O_CLOEXEC) == -1) {
+		close(in[0]);
+		close(in[1]);
+		return false;
+	}
 	pid = fork();
-	ck_assert_msg(pid != -1, "grader: fork: %s", strerror(errno));
+	if (pid == -1) {
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		return false;
+	}
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		signal(SIGPIPE, SIG_DFL);
@@ -318,6 +347,15 @@ start_child(char *const argv[], struct stdio_child *c)
 	c->pid = pid;
 	c->to_child = in[1];
 	c->from_child = out[0];
+	return true;
+}
+
+/** start_child_quietly(), and the test fails if it cannot. */
+static void
+start_child(char *const argv[], struct stdio_child *c)
+{
+	ck_assert_msg(start_child_quietly(argv, c), "grader: pipe2/fork: %s",
+		      strerror(errno));
 }
 
 /** Close what is still open of @p c and reap its child (killed if it does
@@ -411,6 +449,185 @@ quoted(const char *s)
 		len += (size_t)snprintf(out + len, 8, "...");
 	out[len] = '\0';
 	return out;
+}
+
+/* ------------------------------------- watching how the code waits */
+
+/*
+ * poll() is wrapped (the lab's Makefile: --wrap=poll --wrap=__poll_chk):
+ * a test can count the calls that did not wait at all (timeout 0), the
+ * sign of a loop that spins instead of sleeping until its deadline.
+ */
+int __real_poll(struct pollfd *fds, nfds_t n, int timeout);
+int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout);
+int __real___poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t len);
+int __wrap___poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t len);
+
+static unsigned zero_timeout_polls;
+
+int
+__wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	if (timeout == 0)
+		zero_timeout_polls++;
+	return __real_poll(fds, n, timeout);
+}
+
+int
+__wrap___poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t len)
+{
+	if (timeout == 0)
+		zero_timeout_polls++;
+	return __real___poll_chk(fds, n, timeout, len);
+}
+
+/**
+ * Fill the stack below the caller with 0xff bytes, so that a buffer the
+ * code under test forgets to set holds garbage, not the zeros a fresh
+ * stack happens to hold: the mistake then shows every time.
+ */
+static __attribute__((noinline)) void
+dirty_stack(void)
+{
+	volatile unsigned char junk[32 * 1024];
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = 0xff;
+}
+
+/**
+ * Leave 100 KB of 0xff bytes in a free block of the heap, where the next
+ * malloc() of up to that size finds them: a buffer the code under test
+ * forgets to terminate then holds garbage, not the zeros of fresh memory.
+ * (A block after it keeps the free one from going back to the system.)
+ */
+static void
+dirty_heap(void)
+{
+	char *block = malloc(100000), *after = malloc(64);
+
+	ck_assert(block != NULL && after != NULL);
+	memset(block, 0xff, 100000);
+	free(block);
+	free(after);
+}
+
+/** The state letter of @p pid (/proc/PID/stat); '?' once it is gone. */
+static char
+proc_state(pid_t pid)
+{
+	char path[64], buf[512], *paren;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');
+	return paren != NULL && paren[1] == ' ' ? paren[2] : '?';
+}
+
+/** Signals the test process gets from a poker, and the handler's pipe. */
+static int handled[2] = { -1, -1 };
+
+/** The test's handler for SIGUSR1: only says that it ran. */
+static void
+note_signal(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	if (write(handled[1], "h", 1) == -1) {
+		/* the poker then gives up waiting, and says so */
+	}
+	errno = saved;
+}
+
+/** What a poker does: interrupt the test's wait, then wake @c child. */
+struct poke {
+	pid_t target;	 /**< the test process */
+	pid_t child;	 /**< a child to send SIGUSR2 afterwards, or 0 */
+	int handled_fd;	 /**< readable once the target's handler ran */
+};
+
+/**
+ * Helper: once the test process sleeps (in the call under test), send it
+ * SIGUSR1; once its handler has run, send SIGUSR2 to the child, if any.
+ * Returns 0, or what went wrong (the test says it).
+ */
+static int
+poke_when_asleep(void *arg)
+{
+	const struct poke *p = arg;
+	struct pollfd pfd = { .fd = p->handled_fd, .events = POLLIN };
+	uint64_t limit = ipc_now_ns() + (uint64_t)JOIN_MS * 1000000u;
+	char state;
+
+	while ((state = proc_state(p->target)) != 'S') {
+		if (state == '?' || ipc_now_ns() > limit)
+			return 1;
+		sched_yield();
+	}
+	if (kill(p->target, SIGUSR1) == -1)
+		return 2;
+	if (poll(&pfd, 1, JOIN_MS) != 1)
+		return 3;
+	if (p->child > 0 && kill(p->child, SIGUSR2) == -1)
+		return 4;
+	return 0;
+}
+
+/** Install note_signal() for SIGUSR1 without SA_RESTART, so that a
+ *  blocking call it interrupts fails with EINTR (children forked from
+ *  now on have it too). */
+static void
+install_note_signal(void)
+{
+	struct sigaction sa = { .sa_handler = note_signal };
+
+	ck_assert_msg(pipe2(handled, O_CLOEXEC) == 0, "grader: pipe2: %s",
+		      strerror(errno));
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0); /* no SA_RESTART */
+}
+
+/** Start a poker for @p target (which has note_signal()); @p child gets
+ *  SIGUSR2 once the handler ran. */
+static pid_t
+start_poker_for(struct poke *p, pid_t target, pid_t child)
+{
+	*p = (struct poke){ target, child, handled[0] };
+	return grade_spawn(poke_when_asleep, p);
+}
+
+/** Interrupt the test process's next wait; then wake @p child. */
+static pid_t
+start_poker(struct poke *p, pid_t child)
+{
+	install_note_signal();
+	return start_poker_for(p, getpid(), child);
+}
+
+/** Collect the poker; fail if it could not do its job. */
+static void
+finish_poker(pid_t poker)
+{
+	int status = grade_join(poker, JOIN_MS + 1000);
+
+	ipc_close_quietly(handled[0]);
+	ipc_close_quietly(handled[1]);
+	handled[0] = handled[1] = -1;
+	signal(SIGUSR1, SIG_DFL);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "grader: the process that sends the signal failed (%s): "
+		      "did the call under test never wait?",
+		      describe(status));
 }
 
 /* ------------------------------------------------- descriptor identity */
@@ -574,6 +791,11 @@ popen_ok(char *const argv[], const char *type, struct stdio_child *c)
 			      "from_child = %d: the parent's write end goes in "
 			      "to_child, and from_child is -1",
 			      c->to_child, c->from_child);
+	ck_assert_msg(c->buffered == 0,
+		      "stdio_popen() left child->buffered at %zu (the struct "
+		      "held garbage before the call): set it to 0, or "
+		      "stdio_read_line() hands out bytes the child never wrote",
+		      c->buffered);
 }
 
 /** stdio_pclose() @p c; fail unless it returned a status and emptied it. */
@@ -590,6 +812,10 @@ pclose_ok(struct stdio_child *c)
 		      "to_child %d, from_child %d: set them to -1, the child "
 		      "and the descriptors are gone",
 		      (long)c->pid, c->to_child, c->from_child);
+	ck_assert_msg(c->buffered == 0,
+		      "after stdio_pclose() child->buffered is still %zu: set "
+		      "it to 0, those bytes came from a child that is gone",
+		      c->buffered);
 	return status;
 }
 
@@ -812,6 +1038,89 @@ START_TEST(test_popen_two_at_once)
 }
 END_TEST
 
+/** A call a test makes fail, and its errno. */
+struct failing_call {
+	const char *function;
+	int err;
+};
+
+START_TEST(test_popen_cleans_up_when_calls_fail)
+{
+	static const struct failing_call cases[] = {
+		{ "pipe2", EMFILE }, /* too many open files */
+		{ "pipe", EMFILE },
+		{ "fork", EAGAIN },  /* too many processes */
+	};
+	char *argv[] = { "true", NULL }, *empty[] = { NULL };
+	struct stdio_child c;
+	int rc;
+
+	for (size_t i = 0; i < GRADE_COUNT(cases); i++) {
+		memset(&c, 0xff, sizeof(c));
+		grade_fail_nth(cases[i].function, 1, cases[i].err);
+		rc = GRADE_CALL(stdio_popen(argv, "r", &c));
+		if (grade_expect_clean_failure(rc, cases[i].err, "stdio_popen()"))
+			continue; /* -1, errno kept, nothing left open */
+		GRADE_IMPLEMENTED(rc, "stdio_popen", 1);
+		ck_assert_msg(rc == 0, "stdio_popen(true) failed: %s",
+			      ipc_errno_name(errno));
+		pclose_ok(&c); /* it never called that function */
+	}
+	errno = 0;
+	rc = GRADE_CALL(stdio_popen(empty, "r", &c));
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "stdio_popen() of an empty argv ({ NULL }) returned %d "
+		      "(%s), not -1 with EINVAL: there is no command to run",
+		      rc, ipc_errno_name(errno));
+}
+END_TEST
+
+START_TEST(test_pclose_survives_interrupted_waitpid)
+{
+	char *argv[] = { "sh", "-c", "exit 5", NULL };
+	struct stdio_child c;
+	bool interrupted;
+	int status, err;
+	ssize_t n;
+
+	popen_ok(argv, "r", &c);
+	free(read_all(c.from_child, &n)); /* EOF: the child is ending */
+	/* A signal handler runs while the parent waits: waitpid() fails with
+	 * EINTR and reaps nothing. */
+	grade_fail_nth("waitpid", 1, EINTR);
+	status = GRADE_CALL(stdio_pclose(&c));
+	err = errno;
+	interrupted = grade_fail_calls("waitpid") >= 1;
+	grade_fail_clear();
+	GRADE_IMPLEMENTED(status, "stdio_pclose", 1);
+	ck_assert_msg(status != -1,
+		      "%s, and stdio_pclose() returned -1 (%s): an interrupted "
+		      "waitpid() reaped nothing, the child is still there. Call "
+		      "it again when it fails with EINTR (only then)",
+		      interrupted ? "the 1st waitpid() call failed with EINTR "
+				    "(a signal handler ran)"
+				  : "no call failed",
+		      ipc_errno_name(err));
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 5,
+		      "`sh -c 'exit 5'` exits with 5, but stdio_pclose()'s "
+		      "status %d says it %s",
+		      status, describe(status));
+	ck_assert_msg(c.pid == -1 && c.to_child == -1 && c.from_child == -1,
+		      "after stdio_pclose() the struct still says pid %ld, "
+		      "to_child %d, from_child %d: set them to -1",
+		      (long)c.pid, c.to_child, c.from_child);
+	/* Now there is no child: nobody to wait for. */
+	errno = 0;
+	status = GRADE_CALL(stdio_pclose(&c));
+	ck_assert_msg(status == -1 && errno == EINVAL,
+		      "stdio_pclose() of a struct whose child is gone (pid -1) "
+		      "returned %d (%s), not -1 with EINVAL: there is no child "
+		      "to wait for (and waitpid(-1, ...) would reap any child "
+		      "of the caller)",
+		      status, ipc_errno_name(errno));
+}
+END_TEST
+
 /* --------------------------------------------------- step 2: coprocess */
 
 /** Start @p argv with stdio_coproc_start(); fail unless it works. */
@@ -1017,6 +1326,50 @@ START_TEST(test_coproc_command_not_found)
 		      "shell (never return: it would run the caller's code "
 		      "twice)",
 		      describe(status));
+}
+END_TEST
+
+START_TEST(test_coproc_cleans_up_when_calls_fail)
+{
+	static const struct failing_call cases[] = {
+		{ "pipe2", EMFILE }, /* too many open files */
+		{ "pipe", EMFILE },
+		{ "fork", EAGAIN },  /* too many processes */
+	};
+	char *argv[] = { "true", NULL }, *empty[] = { NULL };
+	struct stdio_child c;
+	int rc;
+
+	for (size_t i = 0; i < GRADE_COUNT(cases); i++) {
+		/* The 1st call, then the 2nd (the second pipe), ... */
+		for (unsigned k = 1; k <= 3; k++) {
+			memset(&c, 0xff, sizeof(c));
+			grade_fail_nth(cases[i].function, k, cases[i].err);
+			rc = GRADE_CALL(stdio_coproc_start(argv, &c));
+			if (grade_expect_clean_failure(rc, cases[i].err,
+						       "stdio_coproc_start()"))
+				continue; /* -1, errno kept, nothing open */
+			GRADE_IMPLEMENTED(rc, "stdio_coproc_start", 2);
+			ck_assert_msg(rc == 0,
+				      "stdio_coproc_start(true) failed: %s",
+				      ipc_errno_name(errno));
+			finish_child(&c);
+			break; /* fewer than k such calls */
+		}
+	}
+	errno = 0;
+	rc = GRADE_CALL(stdio_coproc_start(empty, &c));
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "stdio_coproc_start() of an empty argv ({ NULL }) "
+		      "returned %d (%s), not -1 with EINVAL: there is no command "
+		      "to run",
+		      rc, ipc_errno_name(errno));
+	errno = 0;
+	rc = GRADE_CALL(stdio_coproc_start(NULL, &c));
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "stdio_coproc_start(NULL, ...) returned %d (%s), not -1 "
+		      "with EINVAL",
+		      rc, ipc_errno_name(errno));
 }
 END_TEST
 
@@ -1264,6 +1617,96 @@ START_TEST(test_request_child_gone)
 }
 END_TEST
 
+START_TEST(test_read_line_reports_errors)
+{
+	struct stdio_child c;
+	char line[100];
+	ssize_t n;
+
+	start_child(child_argv("lines", NULL), &c);
+	for (size_t size = 0; size < 2; size++) {
+		errno = 0;
+		n = stdio_read_line(&c, line, size);
+		GRADE_IMPLEMENTED(n, "stdio_read_line", 3);
+		ck_assert_msg(n == -1 && errno == EINVAL,
+			      "stdio_read_line(child, line, %zu) returned %zd "
+			      "(%s), not -1 with EINVAL: a line needs room for "
+			      "at least one byte and the NUL",
+			      size, n, ipc_errno_name(errno));
+	}
+	/* The read() fails (not EINTR): that is the caller's to know, and
+	 * nothing was taken from the pipe. */
+	grade_fail_nth("read", 1, EIO);
+	n = stdio_read_line(&c, line, sizeof(line));
+	if (!grade_expect_clean_failure(n, EIO, "stdio_read_line()"))
+		ck_assert_msg(n == 4, "stdio_read_line() returned %zd (%s)", n,
+			      ipc_errno_name(errno));
+	else
+		ck_assert_msg(read_line_ok(&c, line, sizeof(line)) == 4 &&
+				      strcmp(line, "one\n") == 0,
+			      "after a read() that failed, the next "
+			      "stdio_read_line() gave \"%s\", not \"one\\n\": a "
+			      "failed read() brought nothing, keep child->buf "
+			      "as it was",
+			      quoted(line));
+	finish_child(&c);
+}
+END_TEST
+
+START_TEST(test_read_line_from_popen_child)
+{
+	char *argv[] = { "seq", "1", "5", NULL };
+	struct stdio_child c;
+	char line[16];
+
+	/* popen_ok() fills the struct with garbage first: stdio_popen() must
+	 * set buffered, or the lines come from the garbage. */
+	popen_ok(argv, "r", &c);
+	for (int i = 1; i <= 2; i++) {
+		char want[8];
+		ssize_t n = read_line_ok(&c, line, sizeof(line));
+		snprintf(want, sizeof(want), "%d\n", i);
+		ck_assert_msg(n == (ssize_t)strlen(want) && strcmp(line, want) == 0,
+			      "line %d of `seq 1 5` read with stdio_read_line() "
+			      "from a stdio_popen(\"r\") child is \"%s\", not "
+			      "\"%s\"",
+			      i, quoted(line), quoted(want));
+	}
+	pclose_ok(&c); /* child->buf held "3\n4\n5\n": it must be emptied */
+}
+END_TEST
+
+START_TEST(test_request_reports_write_errors)
+{
+	enum { LEN = 10000 };
+	char *argv[] = { "cat", NULL };
+	char *request = malloc(LEN + 1), *reply = malloc(2 * LEN);
+	struct stdio_child c;
+	ssize_t n;
+
+	ck_assert(request != NULL && reply != NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fill_line(request, LEN);
+	request[LEN] = '\0';
+	start_child(argv, &c);
+	/* The first write() is short (4093 bytes), the second fails. */
+	grade_inject_short_io(true);
+	grade_fail_nth("write", 2, EIO);
+	n = stdio_request(&c, request, reply, 2 * LEN);
+	grade_inject_short_io(false);
+	if (!grade_expect_clean_failure(n, EIO, "stdio_request()")) {
+		GRADE_IMPLEMENTED(n, "stdio_request", 3);
+		ck_abort_msg("stdio_request() of %d bytes made fewer than 2 "
+			     "write() calls, with each write() taking at most "
+			     "4093 bytes: does it write the whole request?",
+			     LEN);
+	}
+	finish_child(&c);
+	free(request);
+	free(reply);
+}
+END_TEST
+
 /* --------------------------------------- step 3: the child's side */
 
 /** The grader's handler: the request in upper case; "quit" stops; a long
@@ -1276,6 +1719,8 @@ upper_handler(const char *request, char *reply, size_t size, void *arg)
 	(void)arg;
 	if (strcmp(request, "quit") == 0)
 		return -1;
+	if (strcmp(request, "silent") == 0)
+		return 0; /* writes no reply: an empty line goes out */
 	if (len > 64) {
 		snprintf(reply, size, "%zu bytes", len);
 		return 0;
@@ -1292,6 +1737,14 @@ struct server {
 	int replies[2];	 /**< and reads replies from [0] */
 	bool faults;	 /**< inject short reads in the helper */
 	pid_t pid;
+	struct serve_result *result; /**< what the helper saw, or NULL */
+};
+
+/** What the stdio_serve() helper saw (shared memory, for the test). */
+struct serve_result {
+	int served;	/**< what stdio_serve() returned */
+	int err;	/**< errno after it */
+	long heap_grew; /**< heap in use after it (FILEs closed), minus before */
 };
 
 /** The helper: stdio_serve() on FILEs over the two pipes. */
@@ -1299,6 +1752,7 @@ static int
 serve_helper(void *arg)
 {
 	struct server *s = arg;
+	size_t heap = grade_heap_in_use();
 	FILE *in, *out;
 	int served, err;
 
@@ -1309,26 +1763,52 @@ serve_helper(void *arg)
 	if (in == NULL || out == NULL)
 		return SERVE_SETUP;
 	grade_inject_short_io(s->faults);
+	dirty_stack(); /* a reply buffer left unset holds garbage */
 	served = stdio_serve(in, out, upper_handler, NULL);
 	err = errno;
 	grade_inject_short_io(false);
 	fclose(in);
 	fclose(out);
+	if (s->result != NULL)
+		*s->result = (struct serve_result){
+			served, err, (long)grade_heap_in_use() - (long)heap
+		};
 	if (served == -1)
 		return err == ENOSYS ? SERVE_ENOSYS : SERVE_FAILED;
 	return served > 100 ? 100 : served;
 }
 
+/** Start a stdio_serve() helper; it reports in @p result (shared
+ *  memory) if not NULL. */
 static void
-start_server(struct server *s, bool faults)
+start_server_reporting(struct server *s, bool faults,
+		       struct serve_result *result)
 {
 	ck_assert_msg(pipe2(s->requests, O_CLOEXEC) == 0 &&
 			      pipe2(s->replies, O_CLOEXEC) == 0,
 		      "grader: pipe2: %s", strerror(errno));
 	s->faults = faults;
+	s->result = result;
 	s->pid = grade_spawn(serve_helper, s);
 	close(s->requests[0]);
 	close(s->replies[1]);
+}
+
+static void
+start_server(struct server *s, bool faults)
+{
+	start_server_reporting(s, faults, NULL);
+}
+
+/** Shared memory for a helper's report (unmapped when the test ends). */
+static void *
+shared(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_msg(p != MAP_FAILED, "grader: mmap: %s", strerror(errno));
+	return p;
 }
 
 /** Close the test's ends, collect the helper, and return what
@@ -1367,8 +1847,14 @@ expect_reply(struct server *s, const char *request, const char *want)
 			     "%d before answering it",
 			     request, stop_server(s));
 	ck_assert_msg(strcmp(line, want) == 0,
-		      "stdio_serve() answered \"%s\" to \"%s\", not \"%s\"",
-		      quoted(line), request, quoted(want));
+		      "stdio_serve() answered \"%s\" to \"%s\", not \"%s\"%s",
+		      quoted(line), request, quoted(want),
+		      strcmp(want, "\n") == 0
+			      ? ": the handler wrote no reply, so the reply is "
+				"empty. Start each reply as an empty string "
+				"(reply[0] = '\\0') before calling the handler: "
+				"the buffer holds whatever was there before"
+			      : "");
 }
 
 /** Send one request line in one write(). */
@@ -1462,16 +1948,245 @@ START_TEST(test_serve_stops_when_handler_says)
 
 	signal(SIGPIPE, SIG_IGN);
 	start_server(&s, false);
-	send_request(&s, "a\nquit\nb\n");
+	send_request(&s, "a\nsilent\nquit\nb\n");
 	expect_reply(&s, "a", "A\n");
+	/* The handler wrote no reply for "silent": an empty line. */
+	expect_reply(&s, "silent", "\n");
 	ck_assert_msg(read_line_raw(s.replies[0], line, sizeof(line)) == 0,
 		      "the handler returned -1 for \"quit\", yet stdio_serve() "
 		      "went on and sent \"%s\"",
 		      quoted(line));
 	served = stop_server(&s);
-	ck_assert_msg(served == 1, "stdio_serve() answered one request before "
+	ck_assert_msg(served == 2, "stdio_serve() answered two requests before "
 				   "\"quit\" but returned %d",
 		      served);
+}
+END_TEST
+
+/** Helper: stdio_serve() with a NULL argument, each in turn; 0 if each
+ *  failed with EINVAL, else 10 + the number of the call that did not. */
+static int
+serve_null_arguments(void *arg)
+{
+	FILE *in = fopen("/dev/null", "re"), *out = fopen("/dev/null", "we");
+
+	(void)arg;
+	if (in == NULL || out == NULL)
+		return SERVE_SETUP;
+	for (int i = 0; i < 3; i++) {
+		int rc;
+		errno = 0;
+		rc = stdio_serve(i == 0 ? NULL : in, i == 1 ? NULL : out,
+				 i == 2 ? NULL : upper_handler, NULL);
+		if (rc == -1 && errno == ENOSYS)
+			return SERVE_ENOSYS;
+		if (rc != -1 || errno != EINVAL)
+			return 10 + i;
+	}
+	fclose(in);
+	fclose(out);
+	return 0;
+}
+
+START_TEST(test_serve_rejects_null_arguments)
+{
+	static const char *const calls[] = {
+		"stdio_serve(NULL, out, handler, arg)",
+		"stdio_serve(in, NULL, handler, arg)",
+		"stdio_serve(in, out, NULL, arg)",
+	};
+	int status = grade_join(grade_spawn(serve_null_arguments, NULL), JOIN_MS);
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == SERVE_ENOSYS) {
+		errno = ENOSYS;
+		GRADE_IMPLEMENTED(-1, "stdio_serve", 3);
+	}
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "%s %s: check the arguments first and fail with EINVAL",
+		      WIFEXITED(status) && WEXITSTATUS(status) >= 10 &&
+				      WEXITSTATUS(status) < 13
+			      ? calls[WEXITSTATUS(status) - 10]
+			      : "the process calling stdio_serve() with a NULL "
+				"argument",
+		      WIFEXITED(status) && WEXITSTATUS(status) >= 10 &&
+				      WEXITSTATUS(status) < 13
+			      ? "did not return -1 with EINVAL"
+			      : describe(status));
+}
+END_TEST
+
+START_TEST(test_serve_survives_signals)
+{
+	struct server s;
+	struct poke p;
+	pid_t poker;
+	struct serve_result *result = shared(sizeof(*result));
+	char line[64];
+
+	signal(SIGPIPE, SIG_IGN);
+	/* The handler (no SA_RESTART) is installed before the server starts,
+	 * so the server has it: a signal makes its blocked read() fail with
+	 * EINTR, and getline() returns -1 with the stream's error set. */
+	install_note_signal();
+	start_server_reporting(&s, false, result);
+	poker = start_poker_for(&p, s.pid, 0);
+	finish_poker(poker); /* the handler has run in the server */
+	/* (EPIPE if it has returned already: then no reply comes.) */
+	if (ipc_write_all(s.requests[1], "after\n", 6) != 6 ||
+	    read_line_raw(s.replies[0], line, sizeof(line)) == 0) {
+		ipc_close_quietly(s.requests[1]);
+		ipc_close_quietly(s.replies[0]);
+		grade_join(s.pid, JOIN_MS);
+		if (result->served == -1 && result->err == ENOSYS) {
+			errno = ENOSYS;
+			GRADE_IMPLEMENTED(-1, "stdio_serve", 3);
+		}
+		ck_abort_msg("a signal handler ran while stdio_serve() waited "
+			     "for a request, and it returned %d (%s) instead "
+			     "of answering the next one: the interrupted read() "
+			     "made getline() fail with EINTR and set the "
+			     "stream's error flag. That is not the end of the "
+			     "input: if ferror(in) and errno is EINTR, "
+			     "clearerr(in) and read again",
+			     result->served, ipc_errno_name(result->err));
+	}
+	ck_assert_msg(strcmp(line, "AFTER\n") == 0,
+		      "stdio_serve() answered \"%s\" to \"after\"",
+		      quoted(line));
+	send_request(&s, "quit\n");
+	ck_assert_int_eq(stop_server(&s), 1);
+}
+END_TEST
+
+START_TEST(test_serve_reports_write_errors)
+{
+	enum { LEN = 10000 };
+	struct serve_result *result = shared(sizeof(*result));
+	char *request = malloc(LEN + 2);
+	struct server s;
+	int status;
+
+	ck_assert(request != NULL);
+	signal(SIGPIPE, SIG_IGN); /* the server's write then fails: EPIPE */
+	fill_line(request, LEN);
+	memcpy(request + LEN, "\n", 2);
+	start_server_reporting(&s, false, result);
+	close(s.replies[0]); /* nobody reads the replies any more */
+	s.replies[0] = -1;
+	send_request(&s, request);
+	ipc_close_quietly(s.requests[1]);
+	s.requests[1] = -1;
+	status = grade_join(s.pid, JOIN_MS);
+	if (result->served == -1 && result->err == ENOSYS) {
+		errno = ENOSYS;
+		GRADE_IMPLEMENTED(-1, "stdio_serve", 3);
+	}
+	ck_assert_msg(WIFEXITED(status), "the process running stdio_serve() %s",
+		      describe(status));
+	ck_assert_msg(result->served == -1 && result->err == EPIPE,
+		      "the reply could not be written (EPIPE: the peer closed "
+		      "its end), and stdio_serve() returned %d (%s), not -1 "
+		      "with EPIPE: check what fprintf() and fflush() return, "
+		      "and stop at the first failure",
+		      result->served, ipc_errno_name(result->err));
+	ck_assert_msg(result->heap_grew < 4096,
+		      "stdio_serve() returned -1 after a write failed, but %ld "
+		      "more bytes of heap were in use than before (its FILEs "
+		      "closed): free the line getline() allocated on that path "
+		      "too",
+		      result->heap_grew);
+	free(request);
+}
+END_TEST
+
+/** What the repeated-serve helper found. */
+struct serve_loop {
+	int served;	/**< what the last stdio_serve() returned */
+	int err;	/**< errno after it */
+	long heap_grew; /**< heap growth over the measured rounds */
+	bool failing;	/**< read a directory: every read() fails */
+};
+
+/**
+ * Helper: stdio_serve() 25 times on a new stream each time (two requests
+ * then EOF, or a directory whose read() fails with EISDIR), measuring the
+ * heap over the last 20: a line buffer not freed adds up.
+ */
+static int
+serve_many_times(void *arg)
+{
+	struct serve_loop *r = arg;
+	FILE *out = fopen("/dev/null", "we");
+	size_t heap = 0;
+
+	if (out == NULL)
+		return SERVE_SETUP;
+	for (int round = 0; round < 25; round++) {
+		FILE *in;
+		int fds[2];
+		if (round == 5)
+			heap = grade_heap_in_use();
+		if (r->failing) {
+			int fd = open(grade_tmpdir(), O_RDONLY | O_DIRECTORY);
+			in = fd == -1 ? NULL : fdopen(fd, "r");
+		} else {
+			if (pipe(fds) == -1)
+				return SERVE_SETUP;
+			if (!put(fds[1], "one\ntwo\n", 8))
+				return SERVE_SETUP;
+			close(fds[1]);
+			in = fdopen(fds[0], "r");
+		}
+		if (in == NULL)
+			return SERVE_SETUP;
+		r->served = stdio_serve(in, out, upper_handler, NULL);
+		r->err = errno;
+		fclose(in);
+		if (r->served == -1 && r->err == ENOSYS)
+			return SERVE_ENOSYS;
+	}
+	r->heap_grew = (long)grade_heap_in_use() - (long)heap;
+	fclose(out);
+	return 0;
+}
+
+START_TEST(test_serve_frees_its_line)
+{
+	struct serve_loop *r = shared(sizeof(*r));
+
+	for (int failing = 0; failing <= 1; failing++) {
+		int status;
+		memset(r, 0, sizeof(*r));
+		r->failing = failing;
+		status = grade_join(grade_spawn(serve_many_times, r), JOIN_MS);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == SERVE_ENOSYS) {
+			errno = ENOSYS;
+			GRADE_IMPLEMENTED(-1, "stdio_serve", 3);
+		}
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "the process running stdio_serve() %s",
+			      describe(status));
+		if (failing)
+			ck_assert_msg(r->served == -1 && r->err == EISDIR,
+				      "reading the requests failed (EISDIR: "
+				      "the stream is a directory), and "
+				      "stdio_serve() returned %d (%s), not -1 "
+				      "with EISDIR: after the loop, ferror(in) "
+				      "tells an error from the end of the input",
+				      r->served, ipc_errno_name(r->err));
+		else
+			ck_assert_msg(r->served == 2,
+				      "stdio_serve() answered two requests, "
+				      "then EOF, and returned %d (%s)",
+				      r->served, ipc_errno_name(r->err));
+		ck_assert_msg(r->heap_grew < 1024,
+			      "after 20 calls of stdio_serve() that %s, %ld "
+			      "more bytes of heap were in use: the line "
+			      "getline() allocates is yours to free, on every "
+			      "path out",
+			      failing ? "failed to read" : "reached EOF",
+			      r->heap_grew);
+	}
 }
 END_TEST
 
@@ -1484,13 +2199,19 @@ communicate_ok(struct stdio_child *c, const void *input, size_t len,
 {
 	char *out = NULL;
 
+	dirty_heap(); /* an output left unterminated would show garbage */
 	*n = stdio_communicate(c, input, len, &out);
 	GRADE_IMPLEMENTED(*n, "stdio_communicate", 4);
 	ck_assert_msg(*n != -1, "stdio_communicate() failed with %s%s",
 		      ipc_errno_name(errno),
 		      errno == EPIPE ? ": a child that stops reading is not "
 				       "an error, drop the rest of the input"
-				     : "");
+		      : errno == EINTR
+			      ? ": a signal handler ran while poll() waited. "
+				"poll() is never restarted (SA_RESTART or "
+				"not): it failed with EINTR having waited for "
+				"nothing, so call it again"
+			      : "");
 	ck_assert_msg(out != NULL, "stdio_communicate() must set *output, "
 				   "even for 0 bytes");
 	ck_assert_msg(c->to_child == -1 && c->from_child == -1,
@@ -1640,6 +2361,148 @@ START_TEST(test_communicate_child_ignores_input)
 }
 END_TEST
 
+START_TEST(test_communicate_with_one_direction)
+{
+	char *seq[] = { "seq", "1", "3", NULL };
+	char path[PATH_MAX], *data = grade_pattern(5000, 6), *back = NULL;
+	struct stdio_child c;
+	ssize_t n;
+	char *out;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	/* A child we only read from: no input can go to it... */
+	popen_ok(seq, "r", &c);
+	errno = 0;
+	n = stdio_communicate(&c, "x", 1, &out);
+	GRADE_IMPLEMENTED(n, "stdio_communicate", 4);
+	ck_assert_msg(n == -1 && errno == EBADF,
+		      "stdio_communicate() of 1 byte to a stdio_popen(\"r\") "
+		      "child (to_child is -1) returned %zd (%s), not -1 with "
+		      "EBADF: there is no pipe to its stdin",
+		      n, ipc_errno_name(errno));
+	ck_assert_msg(c.from_child >= 0, "the refused stdio_communicate() "
+					 "closed from_child");
+	/* ... but 0 bytes is no input at all: read its output. */
+	out = communicate_ok(&c, "", 0, &n);
+	ck_assert_msg(n == 6 && strcmp(out, "1\n2\n3\n") == 0,
+		      "stdio_communicate() of no input to a stdio_popen(\"r\") "
+		      "child of `seq 1 3` gave \"%s\": with to_child -1, skip "
+		      "that direction and read the output",
+		      quoted(out));
+	free(out);
+	pclose_ok(&c);
+
+	/* A child we only write to: its output is empty. */
+	snprintf(path, sizeof(path), "%s", grade_path("one-way.out"));
+	popen_ok(child_argv("save", path), "w", &c);
+	out = communicate_ok(&c, data, 5000, &n);
+	ck_assert_msg(n == 0 && out[0] == '\0',
+		      "stdio_communicate() to a stdio_popen(\"w\") child "
+		      "(from_child is -1) gave %zd bytes of output, not 0",
+		      n);
+	free(out);
+	ck_assert_msg(WIFEXITED(pclose_ok(&c)), "the child did not exit");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(fd != -1, "the child wrote no file: %s", strerror(errno));
+	n = ipc_read_to_end(fd, &back, 1u << 20);
+	close(fd);
+	ck_assert_msg(n == 5000 && memcmp(back, data, 5000) == 0,
+		      "the child received %zd of the 5000 bytes", n);
+	free(back);
+	free(data);
+}
+END_TEST
+
+START_TEST(test_communicate_cleans_up_when_calls_fail)
+{
+	static const struct failing_call cases[] = {
+		{ "malloc", ENOMEM }, { "realloc", ENOMEM },
+		{ "write", EIO },     { "read", EIO },
+	};
+	enum { LEN = 200000 };
+	char *argv[] = { "cat", NULL };
+	char *input = grade_pattern(LEN, 7), when[256];
+
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < GRADE_COUNT(cases); i++) {
+		for (unsigned k = 1; k <= 3; k++) {
+			struct stdio_child c;
+			char *out = NULL;
+			size_t heap;
+			ssize_t n;
+			int err;
+
+			start_child(argv, &c);
+			heap = grade_heap_in_use();
+			grade_fail_nth(cases[i].function, k, cases[i].err);
+			n = stdio_communicate(&c, input, LEN, &out);
+			err = errno;
+			when[0] = '\0';
+			grade_fail_describe(when, sizeof(when));
+			grade_fail_clear();
+			GRADE_IMPLEMENTED(n, "stdio_communicate", 4);
+			if (when[0] == '\0') { /* fewer than k such calls */
+				ck_assert_msg(n == LEN,
+					      "stdio_communicate() through cat "
+					      "gave %zd bytes (%s), not %d",
+					      n, ipc_errno_name(err), LEN);
+				free(out);
+				finish_child(&c);
+				break;
+			}
+			ck_assert_msg(n == -1 && err == cases[i].err,
+				      "when %s, stdio_communicate() returned "
+				      "%zd (%s), not -1 with %s: a failure it "
+				      "cannot get past ends it, with the errno "
+				      "of the call that failed (save it before "
+				      "cleaning up)",
+				      when, n, ipc_errno_name(err),
+				      ipc_errno_name(cases[i].err));
+			ck_assert_msg(grade_heap_in_use() <= heap + 4096,
+				      "when %s, stdio_communicate() returned -1 "
+				      "but %zu more bytes of heap were in use "
+				      "than before: free the output buffer on "
+				      "every path that fails",
+				      when, grade_heap_in_use() - heap);
+			finish_child(&c);
+		}
+	}
+	free(input);
+}
+END_TEST
+
+START_TEST(test_communicate_survives_signals)
+{
+	struct stdio_child c;
+	struct poke p;
+	sigset_t usr2;
+	pid_t poker;
+	ssize_t n;
+	char *out;
+
+	signal(SIGPIPE, SIG_IGN);
+	/* The child answers only once it gets SIGUSR2, which the poker sends
+	 * after a SIGUSR1 has interrupted the test's wait (in poll()). It is
+	 * born with SIGUSR2 blocked (a mask survives exec), so an early one
+	 * waits for it. */
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &usr2, NULL);
+	start_child(child_argv("wait-usr2", NULL), &c);
+	sigprocmask(SIG_UNBLOCK, &usr2, NULL);
+	poker = start_poker(&p, c.pid);
+	out = communicate_ok(&c, "x", 1, &n);
+	finish_poker(poker);
+	ck_assert_msg(n == 5 && strcmp(out, "done\n") == 0,
+		      "the child wrote \"done\\n\"; stdio_communicate() gave "
+		      "\"%s\"",
+		      quoted(out));
+	free(out);
+	finish_child(&c);
+}
+END_TEST
+
 /* --------------------------------------------------- step 5: shutdown */
 
 /** stdio_shutdown(@p c, @p grace_ms); fail on -1. Returns the ms taken. */
@@ -1659,6 +2522,10 @@ shutdown_ok(struct stdio_child *c, int grace_ms, struct stdio_exit *how)
 		      "to_child %d, from_child %d: the child is reaped and both "
 		      "descriptors closed, set them all to -1",
 		      (long)c->pid, c->to_child, c->from_child);
+	ck_assert_msg(c->buffered == 0,
+		      "after stdio_shutdown() child->buffered is still %zu: set "
+		      "it to 0, those bytes came from a child that is gone",
+		      c->buffered);
 	return (long)((ipc_now_ns() - start) / 1000000u);
 }
 
@@ -1699,6 +2566,9 @@ START_TEST(test_shutdown_cooperative_child)
 
 	signal(SIGPIPE, SIG_IGN);
 	start_child(argv, &c);
+	/* As if stdio_read_line() had kept the rest of a line. */
+	memcpy(c.buf, "early\n", 6);
+	c.buffered = 6;
 	shutdown_ok(&c, 60000, &how); /* a minute of patience: cat needs none */
 	expect_exit(&how, 0, "cat");
 }
@@ -1741,7 +2611,15 @@ START_TEST(test_shutdown_sigterm_after_grace)
 
 	signal(SIGPIPE, SIG_IGN);
 	start_child(child_argv("ignore-eof", NULL), &c);
+	zero_timeout_polls = 0;
 	ms = shutdown_ok(&c, 200, &how);
+	ck_assert_msg(zero_timeout_polls < 50,
+		      "stdio_shutdown() called poll() %u times with a timeout "
+		      "of 0 while it waited for a child that ignores EOF: it "
+		      "spins, burning a CPU, instead of sleeping until the "
+		      "child exits or the grace period ends. Give poll() the "
+		      "time left as its timeout",
+		      zero_timeout_polls);
 	expect_killed(&how, SIGTERM, "the child (it ignores EOF)");
 	ck_assert_msg(how.sent == SIGTERM,
 		      "the child ignores EOF and dies of SIGTERM; "
@@ -1799,6 +2677,252 @@ START_TEST(test_shutdown_drains_output)
 			     "its output while you wait for it to exit",
 			     how.sent);
 	expect_exit(&how, 0, "the child (1 MiB of output after EOF)");
+}
+END_TEST
+
+START_TEST(test_shutdown_rejects_bad_arguments)
+{
+	char *argv[] = { "cat", NULL };
+	struct stdio_child c, gone;
+	struct stdio_exit how;
+	int rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	start_child(argv, &c);
+	errno = 0;
+	rc = GRADE_CALL(stdio_shutdown(&c, -1, &how));
+	GRADE_IMPLEMENTED(rc, "stdio_shutdown", 5);
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "stdio_shutdown(child, -1, how) returned %d (%s), not -1 "
+		      "with EINVAL: a negative grace period means nothing",
+		      rc, ipc_errno_name(errno));
+	errno = 0;
+	rc = GRADE_CALL(stdio_shutdown(&c, 100, NULL));
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "stdio_shutdown(child, 100, NULL) returned %d (%s), not "
+		      "-1 with EINVAL: there is nowhere to say how it ended",
+		      rc, ipc_errno_name(errno));
+	ck_assert_msg(c.pid > 0 && c.to_child >= 0 && c.from_child >= 0 &&
+			      fcntl(c.to_child, F_GETFD) != -1,
+		      "a refused stdio_shutdown() changed the child's struct or "
+		      "closed its descriptors: check the arguments before "
+		      "touching anything");
+	memset(&gone, 0, sizeof(gone));
+	gone.pid = -1;
+	gone.to_child = gone.from_child = -1;
+	errno = 0;
+	rc = GRADE_CALL(stdio_shutdown(&gone, 100, &how));
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "stdio_shutdown() of a struct whose child is gone (pid -1) "
+		      "returned %d (%s), not -1 with EINVAL",
+		      rc, ipc_errno_name(errno));
+	finish_child(&c);
+}
+END_TEST
+
+START_TEST(test_shutdown_survives_signals)
+{
+	struct stdio_child c;
+	struct stdio_exit how;
+	struct poke p;
+	bool interrupted;
+	pid_t poker;
+	int rc, err;
+
+	signal(SIGPIPE, SIG_IGN);
+	start_child(child_argv("ignore-eof", NULL), &c);
+	/* A signal comes while it waits out the grace period (poll() fails
+	 * with EINTR), and its waitpid() is interrupted too. */
+	poker = start_poker(&p, 0);
+	grade_fail_nth("waitpid", 1, EINTR);
+	how = (struct stdio_exit){ true, 12345, 12345, 12345 };
+	rc = GRADE_CALL(stdio_shutdown(&c, 200, &how));
+	err = errno;
+	interrupted = grade_fail_calls("waitpid") >= 1;
+	grade_fail_clear();
+	finish_poker(poker);
+	GRADE_IMPLEMENTED(rc, "stdio_shutdown", 5);
+	ck_assert_msg(rc == 0,
+		      "a signal handler ran while stdio_shutdown() waited%s, "
+		      "and it returned -1 (%s): poll() and waitpid() that a "
+		      "signal interrupts fail with EINTR having done nothing; "
+		      "call them again",
+		      interrupted ? ", and its 1st waitpid() call failed with "
+				    "EINTR"
+				  : "",
+		      ipc_errno_name(err));
+	ck_assert_msg(c.pid == -1, "after stdio_shutdown() pid is %ld, not -1",
+		      (long)c.pid);
+	expect_killed(&how, SIGTERM, "the child (it ignores EOF)");
+}
+END_TEST
+
+START_TEST(test_shutdown_drains_through_interrupted_reads)
+{
+	struct stdio_child c;
+	struct stdio_exit how;
+
+	signal(SIGPIPE, SIG_IGN);
+	start_child(child_argv("flood-at-eof", "1048576"), &c);
+	/* Every third read() fails with EINTR, the others are short. */
+	grade_inject_short_io(true);
+	shutdown_ok(&c, 2000, &how);
+	grade_inject_short_io(false);
+	if (!how.exited && how.signal == SIGPIPE)
+		ck_abort_msg("the child writes 1 MiB after EOF, then exits 0; "
+			     "it was killed by SIGPIPE: you closed its stdout "
+			     "pipe while it still had output. A read() that "
+			     "fails with EINTR read nothing: read again, and "
+			     "close only at EOF or another error");
+	expect_exit(&how, 0, "the child (1 MiB of output after EOF)");
+}
+END_TEST
+
+/**
+ * Make pidfd_open() fail with ENOSYS in this process and its children, as
+ * on a kernel older than 5.3 (a seccomp filter). -1 if this system cannot
+ * (no seccomp): the test then has nothing to check.
+ */
+static int
+deny_pidfd_open(void)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pidfd_open, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K,
+			 SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { GRADE_COUNT(filter), filter };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+/** What stdio_shutdown() did with no pidfd, for three children. */
+struct fallback_run {
+	int setup;		   /**< 0; 1: no seccomp; 2: no child */
+	int step;		   /**< the child being shut down */
+	int rc[3];		   /**< what stdio_shutdown() returned */
+	int err[3];		   /**< errno after it */
+	struct stdio_exit how[3]; /**< how each child ended */
+};
+
+/** The three children of the no-pidfd test, and their grace periods. */
+static const char *const fallback_modes[3] = { NULL, "ignore-eof",
+						 "ignore-term" };
+static const int fallback_grace[3] = { 60000, 100, 100 };
+
+/** Helper: with pidfd_open() saying ENOSYS, shut down cat (it ends at
+ *  EOF), a child that ignores EOF and one that ignores SIGTERM too. */
+static int
+shutdown_without_pidfd(void *arg)
+{
+	struct fallback_run *r = arg;
+	char *cat[] = { "cat", NULL };
+
+	if (deny_pidfd_open() == -1) {
+		r->setup = 1;
+		return 0;
+	}
+	for (r->step = 0; r->step < 3; r->step++) {
+		int i = r->step;
+		struct stdio_child c;
+		char line[16];
+		if (!start_child_quietly(i == 0 ? cat
+						: child_argv(fallback_modes[i],
+							     NULL),
+					 &c)) {
+			r->setup = 2;
+			return 0;
+		}
+		if (i == 2 && read_line_raw(c.from_child, line, 16) != 6) {
+			r->setup = 2; /* "ready": SIGTERM is ignored now */
+			return 0;
+		}
+		r->rc[i] = stdio_shutdown(&c, fallback_grace[i], &r->how[i]);
+		r->err[i] = errno;
+		if (r->rc[i] == -1)
+			return 0; /* the child dies with this helper */
+	}
+	return 0;
+}
+
+/** Has @p pid exited within @p ms? (It stays unreaped.) */
+static bool
+exits_within(pid_t pid, int ms)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	int n;
+
+	pfd.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	ck_assert_msg(pfd.fd != -1, "grader: pidfd_open: %s", strerror(errno));
+	while ((n = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+		;
+	close(pfd.fd);
+	return n == 1;
+}
+
+START_TEST(test_shutdown_without_pidfd)
+{
+	static const char *const who[3] = {
+		"cat (it ends at EOF)", "a child that ignores EOF",
+		"a child that ignores EOF and SIGTERM"
+	};
+	static const int killed_by[3] = { 0, SIGTERM, SIGKILL };
+	struct fallback_run *r = shared(sizeof(*r));
+	char *cat[] = { "cat", NULL };
+	struct stdio_child c;
+	struct stdio_exit how;
+	pid_t helper;
+	int status;
+
+	signal(SIGPIPE, SIG_IGN);
+	/* With a pidfd first: a stub says ENOSYS here, not because of the
+	 * missing pidfd_open(). */
+	start_child(cat, &c);
+	shutdown_ok(&c, 60000, &how);
+	helper = grade_spawn(shutdown_without_pidfd, r);
+	if (!exits_within(helper, 3000)) {
+		kill(helper, SIGKILL);
+		grade_join(helper, JOIN_MS);
+		ck_abort_msg("with pidfd_open() failing with ENOSYS (as on a "
+			     "kernel older than 5.3), stdio_shutdown() of %s "
+			     "(grace period %d ms) did not return within 3 s: "
+			     "fall back to looking whether the child has exited "
+			     "(waitid() with WEXITED | WNOHANG | WNOWAIT) every "
+			     "few milliseconds, each wait bounded by the time "
+			     "left (see the handout, step 5)",
+			     who[r->step], fallback_grace[r->step]);
+	}
+	status = grade_join(helper, JOIN_MS);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the process running stdio_shutdown() without a pidfd %s",
+		      describe(status));
+	if (r->setup == 1)
+		return; /* no seccomp here: nothing can make pidfd_open() fail */
+	ck_assert_msg(r->setup == 0, "grader: could not start a child (%s)",
+		      who[r->step]);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_msg(r->rc[i] == 0,
+			      "with pidfd_open() failing with ENOSYS (as on a "
+			      "kernel older than 5.3), stdio_shutdown() of %s "
+			      "returned %d (%s): fall back to looking whether "
+			      "the child has exited (waitid() with WEXITED | "
+			      "WNOHANG | WNOWAIT) every few milliseconds (see "
+			      "the handout, step 5)",
+			      who[i], r->rc[i], ipc_errno_name(r->err[i]));
+		if (killed_by[i] == 0)
+			expect_exit(&r->how[i], 0, who[i]);
+		else
+			expect_killed(&r->how[i], killed_by[i], who[i]);
+		ck_assert_msg(r->how[i].sent == killed_by[i],
+			      "without a pidfd, stdio_shutdown() of %s reports "
+			      "sent = %d, not %d",
+			      who[i], r->how[i].sent, killed_by[i]);
+	}
 }
 END_TEST
 
@@ -1877,6 +3001,11 @@ static const struct grade_test tests[] = {
 	  "fork()" },
 	{ GRADE_REF(test_popen_two_at_once), 1, 2, 4,
 	  "the first command never saw EOF: close-on-exec on every pipe end" },
+	{ GRADE_REF(test_popen_cleans_up_when_calls_fail), 1, 2, 4,
+	  "`true` never ended: close the child's end in the parent" },
+	{ GRADE_REF(test_pclose_survives_interrupted_waitpid), 1, 1, 4,
+	  "stdio_pclose() never returned: a waitpid() that fails with EINTR "
+	  "is called again, one that fails otherwise is final" },
 	{ GRADE_REF(test_demo_run_matches_reference), 1, 1, 10, NULL },
 	{ GRADE_REF(test_demo_feed_matches_reference), 1, 1, 10, NULL },
 	{ GRADE_REF(test_coproc_round_trip), 2, 2, 4,
@@ -1900,6 +3029,8 @@ static const struct grade_test tests[] = {
 	  "the first coprocess never saw EOF: the second one inherited its "
 	  "pipe ends. Create every pipe with O_CLOEXEC" },
 	{ GRADE_REF(test_coproc_command_not_found), 2, 1, 4, NULL },
+	{ GRADE_REF(test_coproc_cleans_up_when_calls_fail), 2, 2, 4,
+	  "`true` never ended: close the child's ends in the parent" },
 	{ GRADE_REF(test_read_line_one_at_a_time), 3, 2, 4,
 	  "stdio_read_line() waited for bytes that had already been read: "
 	  "look in child->buf for a newline before calling read() again, and "
@@ -1921,6 +3052,14 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_request_child_gone), 3, 1, 4,
 	  "stdio_request() to a child that has exited never returned: a "
 	  "write() failing with EPIPE is final, retry only EINTR" },
+	{ GRADE_REF(test_read_line_reports_errors), 3, 1, 4,
+	  "stdio_read_line() never returned after a read() that failed: only "
+	  "EINTR is a reason to read again" },
+	{ GRADE_REF(test_read_line_from_popen_child), 3, 1, 4,
+	  "stdio_read_line() waited for bytes that had already been read" },
+	{ GRADE_REF(test_request_reports_write_errors), 3, 1, 4,
+	  "stdio_request() never returned after a write() that failed: only "
+	  "EINTR is a reason to write again" },
 	{ GRADE_REF(test_serve_answers_each_request_at_once), 3, 3, 4,
 	  "no reply to the first request: it is still in out's buffer. A FILE "
 	  "that writes to a pipe (not a terminal) is fully buffered, so "
@@ -1936,6 +3075,17 @@ static const struct grade_test tests[] = {
 	  "whole line (getline) before answering" },
 	{ GRADE_REF(test_serve_stops_when_handler_says), 3, 1, 4,
 	  "stdio_serve() went on after the handler returned -1" },
+	{ GRADE_REF(test_serve_rejects_null_arguments), 3, 1, 4,
+	  "stdio_serve() with a NULL argument waited: check the arguments "
+	  "first" },
+	{ GRADE_REF(test_serve_survives_signals), 3, 1, 4,
+	  "no reply after a signal interrupted stdio_serve()'s read: clearerr() "
+	  "and read on when getline() fails with EINTR" },
+	{ GRADE_REF(test_serve_reports_write_errors), 3, 1, 4,
+	  "stdio_serve() went on after a reply could not be written: stop at "
+	  "the first failure of fprintf() or fflush()" },
+	{ GRADE_REF(test_serve_frees_its_line), 3, 1, 6,
+	  "stdio_serve() did not return at EOF or at a read error" },
 	{ GRADE_REF(test_demo_talk_matches_reference), 3, 1, 10, NULL },
 	{ GRADE_REF(test_demo_serve_matches_reference), 3, 1, 10, NULL },
 	{ GRADE_REF(test_communicate_small), 4, 2, 4,
@@ -1962,6 +3112,16 @@ static const struct grade_test tests[] = {
 	  "head exited after 5 bytes and stdio_communicate() never returned: "
 	  "a write failing with EPIPE means the child stopped reading, so "
 	  "close to_child and keep reading its output" },
+	{ GRADE_REF(test_communicate_with_one_direction), 4, 1, 4,
+	  "stdio_communicate() waited on a direction that does not exist: "
+	  "poll() skips a descriptor of -1, and the loop ends when both are "
+	  "-1" },
+	{ GRADE_REF(test_communicate_cleans_up_when_calls_fail), 4, 2, 8,
+	  "stdio_communicate() never returned after a call failed: only EINTR "
+	  "(and EPIPE on the write side) is a reason to go on" },
+	{ GRADE_REF(test_communicate_survives_signals), 4, 1, 4,
+	  "stdio_communicate() never returned after a signal: the child wrote "
+	  "\"done\" once woken; was the EINTR of poll() taken for the end?" },
 	{ GRADE_REF(test_demo_pump_matches_reference), 4, 1, 10, NULL },
 	{ GRADE_REF(test_shutdown_cooperative_child), 5, 2, 4,
 	  "stdio_shutdown() did not return although cat exits at EOF: close "
@@ -1985,6 +3145,18 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_shutdown_drains_output), 5, 2, 6,
 	  "stdio_shutdown() did not return: the child was blocked writing "
 	  "into a full pipe; read and discard its output while you wait" },
+	{ GRADE_REF(test_shutdown_rejects_bad_arguments), 5, 1, 4,
+	  "stdio_shutdown() with a bad argument waited: check the arguments "
+	  "before closing anything" },
+	{ GRADE_REF(test_shutdown_survives_signals), 5, 1, 4,
+	  "stdio_shutdown() never returned after a signal interrupted its "
+	  "wait: retry poll() and waitpid() after EINTR, with the time left" },
+	{ GRADE_REF(test_shutdown_without_pidfd), 5, 1, 6,
+	  "stdio_shutdown() without a pidfd never returned: look every few "
+	  "milliseconds whether the child has exited (waitid WNOHANG)" },
+	{ GRADE_REF(test_shutdown_drains_through_interrupted_reads), 5, 1, 6,
+	  "stdio_shutdown() did not return: the child was blocked writing "
+	  "into a full pipe; a read() that fails with EINTR is retried" },
 	{ GRADE_REF(test_demo_stop_matches_reference), 5, 1, 10, NULL },
 };
 
