@@ -873,10 +873,13 @@ mkdir -p "$OUT"
 $MAKE common >/dev/null || { echo "not ok - the grading engine builds"; echo "0 passed, 1 failed"; exit 1; }
 case "${1:-all}" in
 all)
-	part_build; part_unit; part_engine; part_reference; part_skeleton
-	part_buggy; part_alt; part_mutants; part_asan; part_formats; part_status; part_roster
-	part_gradescope; part_paths; part_dist; part_tty; part_loop; part_hints; part_format; part_docs
-	part_docs_browser ;;
+	# Each part, then how long it took (where the suite's time goes).
+	for part in build unit engine reference skeleton buggy alt mutants asan formats \
+		status roster gradescope paths dist tty loop hints format docs docs_browser; do
+		start=$SECONDS
+		"part_$part"
+		echo "# $part: $((SECONDS - start)) s"
+	done ;;
 build|unit|engine|reference|skeleton|mutants|asan|formats|status|roster|gradescope|paths|dist|tty|loop|hints|format|docs|docs_browser) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 alt) part_alt "${2:-}" ;;
