@@ -147,4 +147,29 @@ init_array	section .init_array.00500
 ifunc	hostile_sum is an IFUNC
 refs	refers to grade_allow_fd, which belongs to the grader
 EOF
+# A busy account (issue: RLIMIT_NPROC counts all of the user's processes):
+# as an ordinary user who already runs 300 processes, in snapshot mode, a
+# correct lab that forks still scores 100%. Only as root (to become the
+# ordinary user), and only where the lab's build is reachable by others.
+nproc_check() {
+	local lab_build="$abs_build/solutions/01-pipe" holder pids
+	[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && [ -x "$lab_build/grader" ] || return 0
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	as_nobody "$driver" --keep="$root" --format=json --no-namespaces "$lab_build" \
+		>"$out/nproc-quiet.json" 2>/dev/null
+	jq -e '.max_score > 0' "$out/nproc-quiet.json" >/dev/null 2>&1 || return 0 # not reachable as nobody
+	# 300 processes of nobody's, each blocked on a pipe that ends with us.
+	holder=$(mktemp -u "${TMPDIR:-/tmp}/ipclab-nproc-XXXXXX")
+	mkfifo -m 0666 "$holder"
+	for _ in $(seq 300); do as_nobody sh -c 'read x <"$1"' sh "$holder" & done
+	exec 8<>"$holder" # the fifo stays open for writing: the readers block
+	as_nobody "$driver" --keep="$root" --format=json --no-namespaces "$lab_build" \
+		>"$out/nproc-busy.json" 2>&1
+	exec 8>&-  # EOF: the 300 readers end
+	wait
+	rm -f "$holder"
+	jq -e '.max_score > 0 and .score == .max_score' "$out/nproc-busy.json" >/dev/null ||
+		{ echo "    a user with 300 processes fails a correct lab in snapshot mode"; status=1; }
+}
+nproc_check
 exit $status
