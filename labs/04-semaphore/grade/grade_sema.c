@@ -334,8 +334,9 @@ exclusive_region(void *arg, int worker, int round)
 	note_peak(r, inside);
 	if (inside > 1)
 		problem(r, "%d workers were inside the critical region at once: "
-			   "mutual exclusion is broken (P before the region, V "
-			   "after it, on a semaphore of value 1)", inside);
+			   "mutual exclusion is broken (P/V order reversed? P "
+			   "before the region, V after it, on a semaphore of "
+			   "value 1)", inside);
 	value = r->name[0] ? posix_value(r) : semctl(r->semid, r->num, GETVAL);
 	if (value == -1)
 		problem(r, "a worker could not read the semaphore's value (%s): "
