@@ -153,11 +153,17 @@ EOF
 # ordinary user), and only where the lab's build is reachable by others.
 nproc_check() {
 	local lab_build="$abs_build/solutions/01-pipe" holder pids
-	[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && [ -x "$lab_build/grader" ] || return 0
+	[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null || return 0
+	# The reference's grader, demo and reference-demo link, as make grade has them.
+	make -s --no-print-directory -C "$root/labs/01-pipe" LAB=01-pipe IMPL=solutions \
+		grade-build >/dev/null 2>&1 || return 0
 	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 	as_nobody "$driver" --keep="$root" --format=json --no-namespaces "$lab_build" \
 		>"$out/nproc-quiet.json" 2>/dev/null
-	jq -e '.max_score > 0' "$out/nproc-quiet.json" >/dev/null 2>&1 || return 0 # not reachable as nobody
+	# Not reachable as nobody (a project in a private home): nothing to check.
+	jq -e '.max_score > 0' "$out/nproc-quiet.json" >/dev/null 2>&1 || return 0
+	jq -e '.score == .max_score' "$out/nproc-quiet.json" >/dev/null ||
+		{ echo "    as an ordinary user in snapshot mode, the reference of lab 01 fails"; status=1; return; }
 	# 300 processes of nobody's, each blocked on a pipe that ends with us.
 	holder=$(mktemp -u "${TMPDIR:-/tmp}/ipclab-nproc-XXXXXX")
 	mkfifo -m 0666 "$holder"
