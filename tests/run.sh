@@ -875,19 +875,20 @@ case "${1:-all}" in
 all)
 	# Each part, then how long it took (where the suite's time goes). The
 	# parts whose builds are their own (ASan's build tree, the copies of
-	# the project of paths and loop) run beside the others, in the
-	# background; their lines come at the end.
+	# the project of paths and loop, the engine's test labs, which tty
+	# uses) run beside the others, in the background; their lines come at
+	# the end.
 	timed() { local start; for part in "$@"; do start=$SECONDS; "part_$part"
 		echo "# $part: $((SECONDS - start)) s"; done; }
 	timed build unit
 	bg_logs=() bg_pids=()
-	for group in asan "paths loop"; do
+	for group in asan "paths loop" "engine tty"; do
 		# shellcheck disable=SC2086
 		timed $group >"$OUT/background-${group%% *}.log" 2>&1 &
 		bg_pids+=($!) bg_logs+=("$OUT/background-${group%% *}.log")
 	done
-	timed engine reference skeleton buggy alt mutants formats status roster \
-		gradescope dist tty hints format docs docs_browser
+	timed reference skeleton buggy alt mutants formats status roster \
+		gradescope dist hints format docs docs_browser
 	wait "${bg_pids[@]}"
 	for log in "${bg_logs[@]}"; do
 		cat "$log"
