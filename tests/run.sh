@@ -641,6 +641,42 @@ part_tty() {
 		       grep -q '^hostile  *0/2  *0/2  step 1, test_sum_small' '$dir/screen.txt' &&
 		       grep -q '^Total score: 0/2' '$dir/screen.txt'" ||
 		sed 's/^/    | /' "$dir/screen.txt"
+
+	# Ctrl+C while a test runs: the report names the test it stopped, and
+	# nothing of the test is left. The key is sent once the progress line
+	# shows that test running (read from the stream, not timed).
+	rm -f "$dir/stream" && mkfifo "$dir/stream"
+	# (The pane's shell ignores SIGINT, so it outlives the Ctrl+C to tell
+	# the driver's exit status; the driver catches SIGINT all the same.)
+	tmux -L "$sock" new-session -d -s int -x 110 -y 30 \
+		"trap '' INT; tmux -L $sock wait-for go; CK_TIMEOUT_MULTIPLIER=20 TERM=xterm '$ROOT/$DRIVER' --keep='$ROOT' \
+		--test=test_hang_1 '$hostile_b'; echo \"driver exit \$?\"; tmux -L $sock wait-for -S done; cat" || {
+		not_ok "tmux starts a session"; return; }
+	tmux -L "$sock" pipe-pane -t int -o "cat >'$dir/stream'"
+	{ tmux -L "$sock" wait-for -S go; } &
+	exec 7<"$dir/stream"
+	# (The progress line ends in \r, not \n, and awk or grep would wait
+	# for a line or a full buffer: read what comes, as it comes.)
+	if python3 -c 'import os, sys
+seen = b""
+while b"step 3  test_hang_1 " not in seen:
+    data = os.read(7, 4096)
+    if not data:
+        sys.exit(1)
+    seen = seen[-200:] + data' 7<&7; then
+		cat <&7 >/dev/null & # keep the stream drained: tmux must not block
+		tmux -L "$sock" send-keys -t int C-c
+	fi
+	tmux -L "$sock" wait-for done
+	tmux -L "$sock" capture-pane -p -t int >"$dir/interrupted.txt"
+	tmux -L "$sock" kill-server
+	exec 7<&-
+	wait
+	check "Ctrl+C names the test it stopped, exits 130 and leaves nothing running" \
+		sh -c "grep -q 'interrupted during test_hang_1: it was stopped and cleaned up' '$dir/interrupted.txt' &&
+		       grep -q '^driver exit 130' '$dir/interrupted.txt' &&
+		       ! pgrep -f 'grade[r] --run test_hang_1' >/dev/null" ||
+		sed 's/^/    | /' "$dir/interrupted.txt"
 }
 
 # Every test of every lab has its three hints (make hint), and no hint
