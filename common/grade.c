@@ -190,6 +190,15 @@ leave_as_stray_child(const char *where)
 
 /* -------------------------------------------------------------- helpers */
 
+socklen_t
+grade_unix_address(struct sockaddr_un *addr, const char *path)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	snprintf(addr->sun_path, sizeof(addr->sun_path), "%s", path);
+	return sizeof(*addr);
+}
+
 pid_t
 grade_spawn(int (*fn)(void *arg), void *arg)
 {

@@ -24,7 +24,9 @@
 #include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 /** @brief One graded test: a row of a lab's table. */
 struct grade_test {
@@ -243,6 +245,15 @@ char *grade_pattern(size_t len, unsigned seed);
  * @return that offset, or @p len when they are equal.
  */
 size_t grade_first_mismatch(const void *a, const void *b, size_t len);
+
+/**
+ * @brief Fill a Unix socket address for @p path (the graders' own sockets;
+ *        a test's directory is short, so its paths always fit).
+ * @param addr receives the address
+ * @param path the socket's path
+ * @return the length to pass to bind() or connect().
+ */
+socklen_t grade_unix_address(struct sockaddr_un *addr, const char *path);
 
 /**
  * @brief Make read(), write(), recv(), send() and their scatter/gather

@@ -48,22 +48,12 @@ make_frame(size_t len, unsigned seed)
 
 /* ------------------------------------------- the grader's own sockets */
 
-/** Fill a Unix address (the test dir is short: paths always fit). */
-static socklen_t
-unix_address(struct sockaddr_un *addr, const char *path)
-{
-	memset(addr, 0, sizeof(*addr));
-	addr->sun_family = AF_UNIX;
-	snprintf(addr->sun_path, sizeof(addr->sun_path), "%s", path);
-	return sizeof(*addr);
-}
-
 /** A listening Unix socket at @p path, or -1. Safe in helpers. */
 static int
 try_unix_listen(const char *path)
 {
 	struct sockaddr_un addr;
-	socklen_t len = unix_address(&addr, path);
+	socklen_t len = grade_unix_address(&addr, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd == -1)
@@ -91,7 +81,7 @@ static int
 try_unix_connect(const char *path)
 {
 	struct sockaddr_un addr;
-	socklen_t len = unix_address(&addr, path);
+	socklen_t len = grade_unix_address(&addr, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd == -1)
@@ -108,7 +98,7 @@ static void
 make_stale_socket(const char *path)
 {
 	struct sockaddr_un addr;
-	socklen_t len = unix_address(&addr, path);
+	socklen_t len = grade_unix_address(&addr, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	ck_assert_msg(fd != -1, "socket: %s", strerror(errno));

@@ -509,22 +509,12 @@ same_value(const struct rpc_value *a, const struct rpc_value *b)
 
 /* ============================================== the grader's own sockets */
 
-/** Fill a Unix address (the test's directory is short: paths fit). */
-static socklen_t
-unix_address(struct sockaddr_un *addr, const char *path)
-{
-	memset(addr, 0, sizeof(*addr));
-	addr->sun_family = AF_UNIX;
-	snprintf(addr->sun_path, sizeof(addr->sun_path), "%s", path);
-	return sizeof(*addr);
-}
-
 /** A socket listening at @p path; fails the test on error. */
 static int
 listen_at(const char *path)
 {
 	struct sockaddr_un addr;
-	socklen_t len = unix_address(&addr, path);
+	socklen_t len = grade_unix_address(&addr, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	ck_assert_msg(fd != -1, "socket: %s", strerror(errno));
@@ -539,7 +529,7 @@ static int
 connect_to(const char *path)
 {
 	struct sockaddr_un addr;
-	socklen_t len = unix_address(&addr, path);
+	socklen_t len = grade_unix_address(&addr, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd == -1)
