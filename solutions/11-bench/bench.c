@@ -125,46 +125,89 @@ pattern_start(uint64_t seq)
 	return z ^ (z >> 31);
 }
 
+/** The pattern's word at byte @p offset (a multiple of 8) of message
+ *  @p seq: word i of a message is start + i * STEP. */
+static uint64_t
+pattern_word(uint64_t seq, size_t offset)
+{
+	return pattern_start(seq) + (offset / 8) * PATTERN_STEP;
+}
+
+/*
+ * fill_words() and pattern_diff() are as fast as memset() and a plain
+ * read, so that checking every byte does not hide the speed of the
+ * mechanism being measured. Each turn handles four words with four
+ * running values: one running value would make every addition wait for
+ * the one before it, while four independent ones keep several of the
+ * CPU's adders and store units busy at once.
+ */
+
+/** Write @p len bytes of the pattern whose first word is @p word. */
+static void
+fill_words(unsigned char *p, size_t len, uint64_t word)
+{
+	const uint64_t step4 = 4 * PATTERN_STEP;
+	uint64_t w0 = word, w1 = word + PATTERN_STEP,
+		 w2 = word + 2 * PATTERN_STEP, w3 = word + 3 * PATTERN_STEP;
+	size_t i = 0;
+
+	for (; i + 32 <= len; i += 32) {
+		memcpy(p + i, &w0, 8); /* memcpy: no alignment needed */
+		memcpy(p + i + 8, &w1, 8);
+		memcpy(p + i + 16, &w2, 8);
+		memcpy(p + i + 24, &w3, 8);
+		w0 += step4;
+		w1 += step4;
+		w2 += step4;
+		w3 += step4;
+	}
+	for (; i + 8 <= len; i += 8, w0 += PATTERN_STEP)
+		memcpy(p + i, &w0, 8);
+	memcpy(p + i, &w0, len - i); /* the tail: the next word's bytes */
+}
+
+/** The differences between @p len bytes at @p p and the pattern whose
+ *  first word is @p word, ORed together: 0 when every byte matches.
+ *  No branch per word: the differences are looked at once, at the end. */
+static uint64_t
+pattern_diff(const unsigned char *p, size_t len, uint64_t word)
+{
+	const uint64_t step4 = 4 * PATTERN_STEP;
+	uint64_t w0 = word, w1 = word + PATTERN_STEP,
+		 w2 = word + 2 * PATTERN_STEP, w3 = word + 3 * PATTERN_STEP;
+	uint64_t d0 = 0, d1 = 0, d2 = 0, d3 = 0, got[4], tail = 0, want = 0;
+	size_t i = 0;
+
+	for (; i + 32 <= len; i += 32) {
+		memcpy(got, p + i, 32);
+		d0 |= got[0] ^ w0;
+		d1 |= got[1] ^ w1;
+		d2 |= got[2] ^ w2;
+		d3 |= got[3] ^ w3;
+		w0 += step4;
+		w1 += step4;
+		w2 += step4;
+		w3 += step4;
+	}
+	for (; i + 8 <= len; i += 8, w0 += PATTERN_STEP) {
+		memcpy(got, p + i, 8);
+		d0 |= got[0] ^ w0;
+	}
+	memcpy(&tail, p + i, len - i);
+	memcpy(&want, &w0, len - i);
+	return d0 | d1 | d2 | d3 | (tail ^ want);
+}
+
 void
 bench_fill(void *buf, size_t len, uint64_t seq)
 {
-	unsigned char *p = buf;
-	uint64_t word = pattern_start(seq);
-	size_t i = 0;
-
-	/* Word i is start + i * STEP: it depends on the message and on the
-	 * offset, and the loop is as fast as memset(). */
-	for (; i + 8 <= len; i += 8) {
-		memcpy(p + i, &word, 8);
-		word += PATTERN_STEP;
-	}
-	memcpy(p + i, &word, len - i); /* the tail: the next word's bytes */
+	fill_words(buf, len, pattern_word(seq, 0));
 }
 
 int
 bench_check(const void *buf, size_t len, uint64_t seq)
 {
-	const unsigned char *p = buf;
-	uint64_t word = pattern_start(seq), diff = 0, tail = 0;
-	size_t i = 0;
-
-	/* Every byte, without a branch per word: the differences are ORed
-	 * together and looked at once, at the end. */
-	for (; i + 8 <= len; i += 8) {
-		uint64_t got;
-
-		memcpy(&got, p + i, 8);
-		diff |= got ^ word;
-		word += PATTERN_STEP;
-	}
-	memcpy(&tail, p + i, len - i);
-	if (len - i > 0) {
-		uint64_t want = 0;
-
-		memcpy(&want, &word, len - i);
-		diff |= tail ^ want;
-	}
-	if (diff != 0) {
+	if (pattern_diff(buf, len, pattern_word(seq, 0)) != 0) {
 		errno = EBADMSG;
 		return -1;
 	}
@@ -215,9 +258,11 @@ bench_choose_cpus(enum bench_pin pin, int cpus[2])
 /** Most bytes a shared-memory slot holds: a piece of a message. */
 #define SHM_SLOT_MAX ((size_t)64 * 1024)
 /** Slots in each direction's ring. */
-#define SHM_SLOTS 16
+#define SHM_SLOTS 64
 /** Pauses a spinning waiter makes before it yields the CPU. */
 #define SPIN_BEFORE_YIELD 4096
+/** Bytes a byte-stream channel reads at once when it can (fd_recv()). */
+#define READ_AHEAD ((size_t)64 * 1024)
 /** Largest piece of a Unix datagram message (the send buffer is ~208 KiB). */
 #define DGRAM_PIECE_MAX ((size_t)64 * 1024)
 
@@ -264,6 +309,10 @@ struct bench_chan {
 	uint64_t sent;		  /**< BENCH_SHM_SEM: pieces this end sent */
 	uint64_t got;		  /**< BENCH_SHM_SEM: pieces it received */
 	sigset_t old_mask;	  /**< BENCH_SIGNAL: the caller's mask */
+	unsigned char *ahead;	  /**< byte streams: READ_AHEAD bytes for
+				     what a read() brought ahead */
+	size_t ahead_start;	  /**< ... the first not yet taken */
+	size_t ahead_end;	  /**< ... and the end of what was read */
 };
 
 /** A new name for this process's channels: unique per process and call. */
@@ -451,15 +500,33 @@ fd_send(struct bench_chan *ch, const void *buf, size_t len)
 	return 0;
 }
 
-/** Read exactly @p len bytes: a stream returns what has arrived, so a
- *  short read is normal; only EOF before the end is an error. */
+/** Pipes, FIFOs and stream sockets: take @p len bytes, first those an
+ *  earlier read() brought ahead. A stream has no message boundaries, so
+ *  one read() may take what several messages left in the kernel: up to
+ *  READ_AHEAD bytes go into ch->ahead, and the next calls are served from
+ *  there without a system call. What is missing goes straight into
+ *  @p buf, without the extra copy, once it is READ_AHEAD bytes or more. */
 static int
 fd_recv(struct bench_chan *ch, void *buf, size_t len)
 {
 	unsigned char *p = buf;
 
 	while (len > 0) {
-		ssize_t n = read(ch->rfd, p, len);
+		size_t have = ch->ahead_end - ch->ahead_start, want;
+		unsigned char *to;
+		ssize_t n;
+
+		if (have > 0) {
+			n = (ssize_t)(have < len ? have : len);
+			memcpy(p, ch->ahead + ch->ahead_start, (size_t)n);
+			ch->ahead_start += (size_t)n;
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		to = len >= READ_AHEAD ? p : ch->ahead;
+		want = len >= READ_AHEAD ? len : READ_AHEAD;
+		n = read(ch->rfd, to, want);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -468,8 +535,13 @@ fd_recv(struct bench_chan *ch, void *buf, size_t len)
 			errno = EPIPE; /* the other end closed mid-message */
 			return -1;
 		}
-		p += n;
-		len -= (size_t)n;
+		if (to == p) { /* a short read: the rest comes next */
+			p += n;
+			len -= (size_t)n;
+		} else {
+			ch->ahead_start = 0;
+			ch->ahead_end = (size_t)n;
+		}
 	}
 	return 0;
 }
@@ -694,83 +766,203 @@ spin_wait(unsigned *spins)
 	}
 }
 
-/** BENCH_SHM_*: copy the pieces into free slots, then publish each. */
+/*
+ * A slot goes round in four moves. The sender claims a free slot of its
+ * ring, writes a piece into it and publishes it; the receiver takes the
+ * next published slot, reads the piece and releases the slot. The bytes
+ * never pass through the kernel: shm_send() and shm_recv() copy them in
+ * and out, and the benchmarks' own loops (shm_send_pattern() and the
+ * two after it) skip even those copies, writing and checking the
+ * message where it lies.
+ */
+
+/** BENCH_SHM_*: wait for a free slot in this end's ring; its number
+ *  goes to @p seq. Returns the slot, NULL with errno on failure. */
+static unsigned char *
+shm_claim(struct bench_chan *ch, uint64_t *seq)
+{
+	struct shm_ring *ring = ch->ring[ch->end];
+
+	if (ch->mech == BENCH_SHM_SEM) {
+		if (sem_wait_retry(&ring->free_slots) == -1)
+			return NULL;
+		*seq = ch->sent++;
+	} else {
+		unsigned spins = 0;
+
+		/* Only we move tail; the receiver moves head. */
+		*seq = atomic_load_explicit(&ring->tail, memory_order_relaxed);
+		while (*seq - atomic_load_explicit(&ring->head,
+						   memory_order_acquire) >=
+		       SHM_SLOTS)
+			spin_wait(&spins);
+	}
+	return ch->slots[ch->end] + (*seq % SHM_SLOTS) * ch->piece;
+}
+
+/** BENCH_SHM_*: hand slot @p seq, now written, to the receiver. */
+static int
+shm_publish(struct bench_chan *ch, uint64_t seq)
+{
+	struct shm_ring *ring = ch->ring[ch->end];
+
+	/* sem_post() and the release store make the bytes written before
+	 * them visible before the new count. */
+	if (ch->mech == BENCH_SHM_SEM)
+		return sem_post(&ring->used_slots);
+	atomic_store_explicit(&ring->tail, seq + 1, memory_order_release);
+	return 0;
+}
+
+/** BENCH_SHM_*: wait for the next slot the other end published; its
+ *  number goes to @p seq. Returns the slot, NULL with errno on failure. */
+static const unsigned char *
+shm_take(struct bench_chan *ch, uint64_t *seq)
+{
+	int d = 1 - ch->end;
+	struct shm_ring *ring = ch->ring[d];
+
+	if (ch->mech == BENCH_SHM_SEM) {
+		if (sem_wait_retry(&ring->used_slots) == -1)
+			return NULL;
+		*seq = ch->got++;
+	} else {
+		unsigned spins = 0;
+
+		*seq = atomic_load_explicit(&ring->head, memory_order_relaxed);
+		while (atomic_load_explicit(&ring->tail,
+					    memory_order_acquire) == *seq)
+			spin_wait(&spins);
+	}
+	return ch->slots[d] + (*seq % SHM_SLOTS) * ch->piece;
+}
+
+/** BENCH_SHM_*: give slot @p seq, now read, back to the sender. */
+static int
+shm_release(struct bench_chan *ch, uint64_t seq)
+{
+	struct shm_ring *ring = ch->ring[1 - ch->end];
+
+	if (ch->mech == BENCH_SHM_SEM)
+		return sem_post(&ring->free_slots);
+	atomic_store_explicit(&ring->head, seq + 1, memory_order_release);
+	return 0;
+}
+
+/** The size of the piece at offset @p off of a @p len-byte message. */
+static size_t
+piece_len(const struct bench_chan *ch, size_t len, size_t off)
+{
+	return len - off < ch->piece ? len - off : ch->piece;
+}
+
+/** BENCH_SHM_*: copy the pieces into free slots, publishing each. */
 static int
 shm_send(struct bench_chan *ch, const void *buf, size_t len)
 {
-	struct shm_ring *ring = ch->ring[ch->end];
 	const unsigned char *p = buf;
 
 	for (size_t off = 0; off < len; off += ch->piece) {
-		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		unsigned char *slot;
 		uint64_t seq;
 
-		if (ch->mech == BENCH_SHM_SEM) {
-			if (sem_wait_retry(&ring->free_slots) == -1)
-				return -1;
-			seq = ch->sent++;
-		} else {
-			unsigned spins = 0;
+		if ((slot = shm_claim(ch, &seq)) == NULL)
+			return -1;
+		memcpy(slot, p + off, piece_len(ch, len, off));
+		if (shm_publish(ch, seq) == -1)
+			return -1;
+	}
+	return 0;
+}
 
-			/* Only we move tail; the receiver moves head. */
-			seq = atomic_load_explicit(&ring->tail,
-						   memory_order_relaxed);
-			while (seq - atomic_load_explicit(
-					     &ring->head,
-					     memory_order_acquire) >=
-			       SHM_SLOTS)
-				spin_wait(&spins);
-		}
-		memcpy(ch->slots[ch->end] + (seq % SHM_SLOTS) * ch->piece,
-		       p + off, n);
-		/* Publish after the copy: release (and sem_post()) make the
-		 * bytes visible before the new count. */
-		if (ch->mech == BENCH_SHM_SEM) {
-			if (sem_post(&ring->used_slots) == -1)
-				return -1;
-		} else {
-			atomic_store_explicit(&ring->tail, seq + 1,
-					      memory_order_release);
+/** BENCH_SHM_*: copy each piece out of its slot, then release it. */
+static int
+shm_recv(struct bench_chan *ch, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	for (size_t off = 0; off < len; off += ch->piece) {
+		const unsigned char *slot;
+		uint64_t seq;
+
+		if ((slot = shm_take(ch, &seq)) == NULL)
+			return -1;
+		memcpy(p + off, slot, piece_len(ch, len, off));
+		if (shm_release(ch, seq) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * In place: what shared memory is for. The copies of shm_send() and
+ * shm_recv() cost more than the synchronisation once a message is a few
+ * KiB, and with them shared memory is only a faster pipe. The three
+ * functions below are the same loops with the copy replaced by the work
+ * itself. A piece starts at a multiple of ch->piece, a multiple of 64,
+ * so the pattern of a piece starts on one of its words.
+ */
+
+/** BENCH_SHM_*: send message @p seq, writing its pattern straight
+ *  into the slots. */
+static int
+shm_send_pattern(struct bench_chan *ch, size_t len, uint64_t seq)
+{
+	for (size_t off = 0; off < len; off += ch->piece) {
+		unsigned char *slot;
+		uint64_t n;
+
+		if ((slot = shm_claim(ch, &n)) == NULL)
+			return -1;
+		fill_words(slot, piece_len(ch, len, off),
+			   pattern_word(seq, off));
+		if (shm_publish(ch, n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/** BENCH_SHM_*: receive a message, checking every byte against the
+ *  pattern of @p seq where it lies; EBADMSG at the first bad piece. */
+static int
+shm_recv_checked(struct bench_chan *ch, size_t len, uint64_t seq)
+{
+	for (size_t off = 0; off < len; off += ch->piece) {
+		const unsigned char *slot;
+		uint64_t n, diff;
+
+		if ((slot = shm_take(ch, &n)) == NULL)
+			return -1;
+		diff = pattern_diff(slot, piece_len(ch, len, off),
+				    pattern_word(seq, off));
+		if (shm_release(ch, n) == -1)
+			return -1;
+		if (diff != 0) {
+			errno = EBADMSG;
+			return -1;
 		}
 	}
 	return 0;
 }
 
-/** BENCH_SHM_*: wait for each piece, copy it out, then free its slot. */
+/** BENCH_SHM_*: send a message back: each piece copied from the slot
+ *  it arrived in to a slot going the other way, one copy instead of
+ *  two. */
 static int
-shm_recv(struct bench_chan *ch, void *buf, size_t len)
+shm_echo(struct bench_chan *ch, size_t len)
 {
-	int d = 1 - ch->end;
-	struct shm_ring *ring = ch->ring[d];
-	unsigned char *p = buf;
-
 	for (size_t off = 0; off < len; off += ch->piece) {
-		size_t n = len - off < ch->piece ? len - off : ch->piece;
-		uint64_t seq;
+		const unsigned char *in;
+		unsigned char *out;
+		uint64_t in_seq, out_seq;
 
-		if (ch->mech == BENCH_SHM_SEM) {
-			if (sem_wait_retry(&ring->used_slots) == -1)
-				return -1;
-			seq = ch->got++;
-		} else {
-			unsigned spins = 0;
-
-			seq = atomic_load_explicit(&ring->head,
-						   memory_order_relaxed);
-			while (atomic_load_explicit(&ring->tail,
-						    memory_order_acquire) ==
-			       seq)
-				spin_wait(&spins);
-		}
-		memcpy(p + off, ch->slots[d] + (seq % SHM_SLOTS) * ch->piece,
-		       n);
-		if (ch->mech == BENCH_SHM_SEM) {
-			if (sem_post(&ring->free_slots) == -1)
-				return -1;
-		} else {
-			atomic_store_explicit(&ring->head, seq + 1,
-					      memory_order_release);
-		}
+		if ((in = shm_take(ch, &in_seq)) == NULL ||
+		    (out = shm_claim(ch, &out_seq)) == NULL)
+			return -1;
+		memcpy(out, in, piece_len(ch, len, off));
+		if (shm_release(ch, in_seq) == -1 ||
+		    shm_publish(ch, out_seq) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -1029,6 +1221,15 @@ mech_max_size(enum bench_mech mech)
 	return mech == BENCH_SIGNAL ? BENCH_SIGNAL_MAX_SIZE : BENCH_MAX_SIZE;
 }
 
+/** Whether @p mech carries a byte stream (no message boundaries). */
+static bool
+is_byte_stream(enum bench_mech mech)
+{
+	return mech == BENCH_PIPE || mech == BENCH_FIFO ||
+	       mech == BENCH_SOCKETPAIR || mech == BENCH_UNIX_STREAM ||
+	       mech == BENCH_TCP;
+}
+
 struct bench_chan *
 bench_chan_create(enum bench_mech mech, size_t max_size, const char *dir)
 {
@@ -1085,6 +1286,9 @@ bench_chan_create(enum bench_mech mech, size_t max_size, const char *dir)
 		rc = signal_create(ch);
 		break;
 	}
+	if (rc == 0 && is_byte_stream(mech) &&
+	    (ch->ahead = malloc(READ_AHEAD)) == NULL)
+		rc = -1;
 	if (rc == -1) {
 		saved = errno;
 		bench_chan_close(ch); /* whatever was made before it failed */
@@ -1216,6 +1420,7 @@ bench_chan_close(struct bench_chan *ch)
 	if (ch->region != NULL)
 		munmap(ch->region, ch->region_len);
 	free(ch->scratch);
+	free(ch->ahead);
 	free(ch);
 	if (err != 0) {
 		errno = err;
@@ -1226,6 +1431,51 @@ bench_chan_close(struct bench_chan *ch)
 
 /* ------------------------------------------------ the two benchmarks */
 
+/** Whether @p ch is one of the shared-memory channels, which the
+ *  benchmarks use in place. */
+static bool
+in_place(const struct bench_chan *ch)
+{
+	return ch->mech == BENCH_SHM_SEM || ch->mech == BENCH_SHM_SPIN;
+}
+
+/** Send message @p seq of @p len bytes: bench_fill() into @p buf, then
+ *  bench_chan_send(); shared memory fills its slots instead. */
+static int
+send_pattern(struct bench_chan *ch, unsigned char *buf, size_t len,
+	     uint64_t seq)
+{
+	if (in_place(ch))
+		return shm_send_pattern(ch, len, seq);
+	bench_fill(buf, len, seq);
+	return bench_chan_send(ch, buf, len);
+}
+
+/** Receive a message of @p len bytes into @p buf and check that it is
+ *  message @p seq, every byte; shared memory checks it in its slots. */
+static int
+recv_checked(struct bench_chan *ch, unsigned char *buf, size_t len,
+	     uint64_t seq)
+{
+	if (in_place(ch))
+		return shm_recv_checked(ch, len, seq);
+	if (bench_chan_recv(ch, buf, len) == -1)
+		return -1;
+	return bench_check(buf, len, seq);
+}
+
+/** Receive a message of @p len bytes and send it back, through @p buf;
+ *  shared memory copies it from slot to slot. */
+static int
+echo_one(struct bench_chan *ch, unsigned char *buf, size_t len)
+{
+	if (in_place(ch))
+		return shm_echo(ch, len);
+	if (bench_chan_recv(ch, buf, len) == -1)
+		return -1;
+	return bench_chan_send(ch, buf, len);
+}
+
 int
 bench_echo(struct bench_chan *ch, const struct bench_config *cfg)
 {
@@ -1235,8 +1485,7 @@ bench_echo(struct bench_chan *ch, const struct bench_config *cfg)
 	if (buf == NULL)
 		return -1;
 	for (unsigned i = 0; i < cfg->warmup + cfg->iters && rc == 0; i++)
-		if ((rc = bench_chan_recv(ch, buf, cfg->size)) == 0)
-			rc = bench_chan_send(ch, buf, cfg->size);
+		rc = echo_one(ch, buf, cfg->size);
 	free(buf);
 	return rc;
 }
@@ -1249,10 +1498,8 @@ bench_stream_send(struct bench_chan *ch, const struct bench_config *cfg)
 
 	if (buf == NULL)
 		return -1;
-	for (unsigned i = 0; i < cfg->warmup + cfg->iters && rc == 0; i++) {
-		bench_fill(buf, cfg->size, i);
-		rc = bench_chan_send(ch, buf, cfg->size);
-	}
+	for (unsigned i = 0; i < cfg->warmup + cfg->iters && rc == 0; i++)
+		rc = send_pattern(ch, buf, cfg->size, i);
 	free(buf);
 	return rc;
 }
@@ -1272,11 +1519,9 @@ round_trip(void *arg)
 {
 	struct iteration *it = arg;
 
-	bench_fill(it->out, it->size, it->seq);
-	if (bench_chan_send(it->ch, it->out, it->size) == -1 ||
-	    bench_chan_recv(it->ch, it->in, it->size) == -1)
+	if (send_pattern(it->ch, it->out, it->size, it->seq) == -1)
 		return -1;
-	return bench_check(it->in, it->size, it->seq++);
+	return recv_checked(it->ch, it->in, it->size, it->seq++);
 }
 
 /** One message of the stream: receive it, check every byte. */
@@ -1285,9 +1530,7 @@ receive_one(void *arg)
 {
 	struct iteration *it = arg;
 
-	if (bench_chan_recv(it->ch, it->in, it->size) == -1)
-		return -1;
-	return bench_check(it->in, it->size, it->seq++);
+	return recv_checked(it->ch, it->in, it->size, it->seq++);
 }
 
 /** Run this process on @p cpu alone (-1: leave it where it is). */
