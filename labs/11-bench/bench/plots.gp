@@ -15,10 +15,10 @@ set terminal pngcairo size 1100,650 noenhanced
 set output dir."/latency.png"
 set title "Round trip, median (p50)"
 set ylabel "microseconds"
-plot for [col=2:12] dir."/latency.dat" using 1:col with linespoints \
+plot for [col=2:*] dir."/latency.dat" using 1:col with linespoints \
 	title columnheader(col)
 set output dir."/throughput.png"
 set title "One-way stream"
 set ylabel "MB/s"
-plot for [col=2:12] dir."/throughput.dat" using 1:col with linespoints \
+plot for [col=2:*] dir."/throughput.dat" using 1:col with linespoints \
 	title columnheader(col)
