@@ -323,13 +323,15 @@ struct bench_chan {
 	unsigned char *slots[2];  /**< ... and its slots */
 	void *region;		  /**< the whole shared mapping */
 	size_t region_len;	  /**< its length */
-	uint64_t sent;		  /**< BENCH_SHM_SEM: pieces this end sent */
-	uint64_t got;		  /**< BENCH_SHM_SEM: pieces it received */
-	sigset_t old_mask;	  /**< BENCH_SIGNAL: the caller's mask */
-	unsigned char *ahead;	  /**< byte streams: READ_AHEAD bytes for
+	uint64_t sent;		  /**< shared memory: pieces this end sent */
+	uint64_t got;		  /**< ... and pieces it received */
+	uint64_t head_seen;   /**< BENCH_SHM_SPIN: our ring's head, last read */
+	uint64_t tail_seen;   /**< ... the other ring's tail, last read */
+	sigset_t old_mask;    /**< BENCH_SIGNAL: the caller's mask */
+	unsigned char *ahead; /**< byte streams: READ_AHEAD bytes for
 				     what a read() brought ahead */
-	size_t ahead_start;	  /**< ... the first not yet taken */
-	size_t ahead_end;	  /**< ... and the end of what was read */
+	size_t ahead_start;   /**< ... the first not yet taken */
+	size_t ahead_end;     /**< ... and the end of what was read */
 };
 
 /** A new name for this process's channels: unique per process and call. */
@@ -807,12 +809,16 @@ shm_claim(struct bench_chan *ch, uint64_t *seq)
 	} else {
 		unsigned spins = 0;
 
-		/* Only we move tail; the receiver moves head. */
-		*seq = atomic_load_explicit(&ring->tail, memory_order_relaxed);
-		while (*seq - atomic_load_explicit(&ring->head,
-						   memory_order_acquire) >=
-		       SHM_SLOTS)
-			spin_wait(&spins);
+		/* Only we move tail, so we count it ourselves. The receiver's
+		 * head is read again only when the ring looks full: reading
+		 * a line the other CPU writes costs a trip between caches. */
+		while (ch->sent - ch->head_seen >= SHM_SLOTS) {
+			ch->head_seen = atomic_load_explicit(
+				&ring->head, memory_order_acquire);
+			if (ch->sent - ch->head_seen >= SHM_SLOTS)
+				spin_wait(&spins);
+		}
+		*seq = ch->sent++;
 	}
 	return ch->slots[ch->end] + (*seq % SHM_SLOTS) * ch->piece;
 }
@@ -846,10 +852,15 @@ shm_take(struct bench_chan *ch, uint64_t *seq)
 	} else {
 		unsigned spins = 0;
 
-		*seq = atomic_load_explicit(&ring->head, memory_order_relaxed);
-		while (atomic_load_explicit(&ring->tail,
-					    memory_order_acquire) == *seq)
-			spin_wait(&spins);
+		/* The same on this side: the sender's tail is read again
+		 * only when every piece it announced has been taken. */
+		while (ch->got == ch->tail_seen) {
+			ch->tail_seen = atomic_load_explicit(
+				&ring->tail, memory_order_acquire);
+			if (ch->got == ch->tail_seen)
+				spin_wait(&spins);
+		}
+		*seq = ch->got++;
 	}
 	return ch->slots[d] + (*seq % SHM_SLOTS) * ch->piece;
 }
