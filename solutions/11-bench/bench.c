@@ -278,6 +278,10 @@ bench_choose_cpus(enum bench_pin pin, int cpus[2])
 #define SHM_SLOTS 512
 /** Pauses a spinning waiter makes before it yields the CPU. */
 #define SPIN_BEFORE_YIELD 4096
+/** Stream sockets' kernel buffers: at least this (grow_socket_buffers()). */
+#define SOCKET_BUFFER_MIN ((size_t)256 * 1024)
+/** ... and at most this: 8 messages of 512 KiB and more. */
+#define SOCKET_BUFFER_MAX ((size_t)4 * 1024 * 1024)
 /** Bytes a byte-stream channel reads at once when it can (fd_recv()). */
 #define READ_AHEAD ((size_t)64 * 1024)
 /** Largest piece of a Unix datagram message (the send buffer is ~208 KiB). */
@@ -481,11 +485,40 @@ fifo_attach(struct bench_chan *ch)
 	return 0;
 }
 
+/** Stream sockets: kernel buffers with room for several messages, so
+ *  the sender can run ahead of the receiver. Only ever grown: the kernel
+ *  doubles what it is given, caps it at net.core.wmem_max/rmem_max, and
+ *  TCP stops tuning a buffer set by hand, so a small request would
+ *  hurt. */
+static void
+grow_socket_buffers(int fd, size_t max_size)
+{
+	static const int opts[2] = { SO_SNDBUF, SO_RCVBUF };
+	size_t want = 8 * max_size;
+
+	want = want < SOCKET_BUFFER_MIN	  ? SOCKET_BUFFER_MIN
+	       : want > SOCKET_BUFFER_MAX ? SOCKET_BUFFER_MAX
+					  : want;
+	for (int i = 0; i < 2; i++) {
+		int now = 0, size = (int)want;
+		socklen_t len = sizeof(now);
+
+		if (getsockopt(fd, SOL_SOCKET, opts[i], &now, &len) == 0 &&
+		    (size_t)now < 2 * want) /* it reports the doubled size */
+			setsockopt(fd, SOL_SOCKET, opts[i], &size,
+				   sizeof(size));
+	}
+}
+
 /** BENCH_SOCKETPAIR: one pair, full duplex. */
 static int
 socketpair_create(struct bench_chan *ch)
 {
-	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch->fd);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch->fd) == -1)
+		return -1;
+	grow_socket_buffers(ch->fd[0], ch->max_size);
+	grow_socket_buffers(ch->fd[1], ch->max_size);
+	return 0;
 }
 
 /** BENCH_SOCKETPAIR: keep our socket, close the other one. */
@@ -1091,6 +1124,7 @@ stream_socket_attach(struct bench_chan *ch)
 		}
 	}
 	ch->rfd = ch->wfd = fd;
+	grow_socket_buffers(fd, ch->max_size);
 	return ch->mech == BENCH_TCP ? no_delay(fd) : 0;
 }
 
