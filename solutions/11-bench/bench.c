@@ -263,19 +263,23 @@ bench_choose_cpus(enum bench_pin pin, int cpus[2])
  */
 
 /*
- * The shared-memory rings, sized by measurement (make bench, A/B runs on
- * a 2-CPU machine). Pieces of 8 KiB let the receiver start on the first
- * piece of a big message while the sender writes the next: a 64 KiB round
- * trip took 0.7 times as long as with 64 KiB pieces, and 4 KiB pieces
- * gained nothing more. 512 of them make a 4 MiB ring, larger than a
- * CPU's L2 cache: rings of 64 KiB to 1 MiB, which stay in the two CPUs'
- * caches, streamed at a third to a half of its speed, every line going
- * from one CPU's cache to the other's instead of through the shared L3.
+ * The shared-memory rings, sized by measurement (make bench, and A/B runs
+ * on a 2-CPU machine). A message of more than 2 KiB goes in two pieces or
+ * more, of at most 8 KiB, so that the receiver starts on the first piece
+ * while the sender writes the next: a 64 KiB round trip took 0.7 times as
+ * long in 8 KiB pieces as in one, and a 4 KiB one 0.8 times as long in
+ * two. Smaller pieces cost more than they gain. Each ring is 4 MiB,
+ * however small the pieces, larger than a CPU's L2 cache: rings of 64 KiB
+ * to 1 MiB, which stay in the two CPUs' caches, streamed at a third to a
+ * half of its speed, every line going from one CPU's cache to the
+ * other's instead of through the shared L3.
  */
+/** Messages up to this size go in one piece. */
+#define SHM_PIECE_MIN ((size_t)2 * 1024)
 /** Most bytes a shared-memory slot holds: a piece of a message. */
 #define SHM_SLOT_MAX ((size_t)8 * 1024)
-/** Slots in each direction's ring. */
-#define SHM_SLOTS 512
+/** Bytes of each direction's ring, whatever the size of its slots. */
+#define SHM_RING_BYTES ((size_t)4 << 20)
 /** Pauses a spinning waiter makes before it yields the CPU. */
 #define SPIN_BEFORE_YIELD 4096
 /** Stream sockets' kernel buffers: at least this (grow_socket_buffers()). */
@@ -313,6 +317,7 @@ struct bench_chan {
 	pid_t peer;	      /**< the other process */
 	size_t max_size;      /**< largest message */
 	size_t piece;	      /**< largest piece sent at once */
+	size_t n_slots;	      /**< shared memory: slots in each ring */
 	int fd[4];	      /**< pipes, socketpair, sockets: see create */
 	int rfd;	      /**< this end reads here (fd mechanisms) */
 	int wfd;	      /**< this end writes here (fd mechanisms) */
@@ -770,11 +775,15 @@ shm_header_len(void)
 static int
 shm_create(struct bench_chan *ch)
 {
-	size_t slot = ch->max_size < SHM_SLOT_MAX ? ch->max_size : SHM_SLOT_MAX;
+	size_t slot = ch->max_size;
+
+	if (slot > SHM_PIECE_MIN) /* two pieces at least, each at most MAX */
+		slot = slot / 2 < SHM_SLOT_MAX ? (slot + 1) / 2 : SHM_SLOT_MAX;
 
 	slot = (slot + 63) / 64 * 64; /* each slot starts a cache line */
 	ch->piece = slot;
-	ch->region_len = shm_header_len() + 2 * SHM_SLOTS * slot;
+	ch->n_slots = SHM_RING_BYTES / slot;
+	ch->region_len = shm_header_len() + 2 * ch->n_slots * slot;
 	ch->region = mmap(NULL, ch->region_len, PROT_READ | PROT_WRITE,
 			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (ch->region == MAP_FAILED) {
@@ -784,11 +793,12 @@ shm_create(struct bench_chan *ch)
 	for (int d = 0; d < 2; d++) {
 		ch->ring[d] = (struct shm_ring *)ch->region + d;
 		ch->slots[d] = (unsigned char *)ch->region + shm_header_len() +
-			       (size_t)d * SHM_SLOTS * slot;
+			       (size_t)d * ch->n_slots * slot;
 		atomic_init(&ch->ring[d]->head, 0);
 		atomic_init(&ch->ring[d]->tail, 0);
 		if (ch->mech == BENCH_SHM_SEM &&
-		    (sem_init(&ch->ring[d]->free_slots, 1, SHM_SLOTS) == -1 ||
+		    (sem_init(&ch->ring[d]->free_slots, 1,
+			      (unsigned)ch->n_slots) == -1 ||
 		     sem_init(&ch->ring[d]->used_slots, 1, 0) == -1))
 			return -1; /* pshared = 1: between processes */
 	}
@@ -845,15 +855,15 @@ shm_claim(struct bench_chan *ch, uint64_t *seq)
 		/* Only we move tail, so we count it ourselves. The receiver's
 		 * head is read again only when the ring looks full: reading
 		 * a line the other CPU writes costs a trip between caches. */
-		while (ch->sent - ch->head_seen >= SHM_SLOTS) {
+		while (ch->sent - ch->head_seen >= ch->n_slots) {
 			ch->head_seen = atomic_load_explicit(
 				&ring->head, memory_order_acquire);
-			if (ch->sent - ch->head_seen >= SHM_SLOTS)
+			if (ch->sent - ch->head_seen >= ch->n_slots)
 				spin_wait(&spins);
 		}
 		*seq = ch->sent++;
 	}
-	return ch->slots[ch->end] + (*seq % SHM_SLOTS) * ch->piece;
+	return ch->slots[ch->end] + (*seq % ch->n_slots) * ch->piece;
 }
 
 /** BENCH_SHM_*: hand slot @p seq, now written, to the receiver. */
@@ -895,7 +905,7 @@ shm_take(struct bench_chan *ch, uint64_t *seq)
 		}
 		*seq = ch->got++;
 	}
-	return ch->slots[d] + (*seq % SHM_SLOTS) * ch->piece;
+	return ch->slots[d] + (*seq % ch->n_slots) * ch->piece;
 }
 
 /** BENCH_SHM_*: give slot @p seq, now read, back to the sender. */
