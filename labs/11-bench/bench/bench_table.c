@@ -443,9 +443,11 @@ choose_mechs(const char *list)
 		       strcmp(name, bench_mech_name((enum bench_mech)m)) != 0)
 			m++;
 		if (m == BENCH_N_MECHS)
-			ipc_die("--only: no mechanism is called %s (pipe, fifo, "
+			ipc_die("--only: no mechanism is called %s (pipe, "
+				"fifo, "
 				"socketpair, sysv-mq, posix-mq, shm-sem, "
-				"shm-spin, unix-stream, unix-dgram, tcp, signal)",
+				"shm-spin, unix-stream, unix-dgram, tcp, "
+				"signal)",
 				name);
 		wanted[m] = only = true;
 	}
@@ -467,7 +469,7 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
 			choose_mechs(argv[++i]);
 		} else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc &&
-			 atoi(argv[i + 1]) > 0)
+			   atoi(argv[i + 1]) > 0)
 			rounds = (unsigned)atoi(argv[++i]);
 		else
 			ipc_die("usage: bench-table [--out DIR] [--quick] "
