@@ -4,8 +4,8 @@
 #   tests/run.sh              everything
 #   tests/run.sh PART [NN]    one part: build unit engine reference skeleton
 #                             buggy alt mutants asan formats status roster
-#                             gradescope paths dist tty loop hints format docs
-#                             docs_browser
+#                             gradescope paths dist tty loop hints bench format
+#                             docs docs_browser
 #                             (NN: one lab, for buggy and alt)
 # Prints "ok"/"not ok" per check (or "skip" for one that cannot run here,
 # and why) and ends with "N passed, N failed" (", N skipped").
@@ -878,6 +878,36 @@ part_format() {
 		clang-format --dry-run --Werror $files
 }
 
+# make bench, briefly: the reference's table for two mechanisms, one short
+# round (the lab's own make: the top-level target would install gnuplot).
+# What it prints, its data files and plots, and nothing left behind.
+part_bench() {
+	local log="$OUT/bench.log" tmp="$OUT/bench-tmp" dir="$BUILD/bench" rows
+	rm -rf "$tmp" "$dir"
+	mkdir -p "$tmp"
+	if ! TMPDIR="$ROOT/$tmp" $MAKE -C labs/11-bench LAB=11-bench IMPL=solutions \
+		BENCH_FLAGS="--quick --only pipe,shm-spin" bench >"$log" 2>&1; then
+		not_ok "make bench runs"
+		sed 's/^/    /' "$log" | tail -20
+		return
+	fi
+	rows=$(grep -Ec '^(pipe|shm-spin) +[0-9]+ (B|KiB|MiB) +[0-9.]+ +[0-9.]+ +[12] +[0-9]+ +[12]$' "$log")
+	check "make bench: a row for each of the 7 sizes of each mechanism asked ($rows of 14), and no other mechanism" \
+		sh -c "[ '$rows' -eq 14 ] && ! grep -Eq '^(fifo|tcp|signal) ' '$log'"
+	check "make bench: memcpy() beside the shared-memory streams, and the public benchmarks' figures for those two mechanisms" \
+		sh -c "grep -q '^memcpy (one process)' '$log' && grep -q ' of 12 comparisons at least as fast' '$log'"
+	check "make bench: data files with a column per mechanism measured, and the plots where gnuplot is installed" \
+		sh -c "head -1 '$dir/latency.dat' | grep -qx 'size pipe shm-spin' &&
+			head -1 '$dir/throughput.dat' | grep -qx 'size pipe shm-spin memcpy' &&
+			{ ! command -v gnuplot >/dev/null || [ -s '$dir/throughput.png' ]; }"
+	check "make bench: nothing left in its temporary directory" \
+		test -z "$(ls -A "$tmp")"
+	check "make bench: an unknown mechanism is refused, by name" \
+		sh -c "! '$BUILD/solutions/11-bench/bench-table' --only pipe,nosuch >'$OUT/bench-bad.log' 2>&1 &&
+			grep -q 'no mechanism is called nosuch' '$OUT/bench-bad.log'"
+	rm -rf "$tmp"
+}
+
 part_docs() {
 	check "make docs builds the site with no Doxygen warning" \
 		sh -c "$MAKE docs >'$OUT/docs.log' 2>&1 || { cat '$OUT/docs.log'; false; }" || return
@@ -924,19 +954,19 @@ all)
 		bg_pids+=($!) bg_logs+=("$OUT/background-${group%% *}.log")
 	done
 	timed reference skeleton buggy alt mutants formats status roster \
-		gradescope dist hints format docs docs_browser
+		gradescope dist hints bench format docs docs_browser
 	wait "${bg_pids[@]}"
 	for log in "${bg_logs[@]}"; do
 		cat "$log"
 		passed=$((passed + $(grep -c '^ok' "$log")))
 		failed=$((failed + $(grep -c '^not ok' "$log")))
 	done ;;
-build|unit|engine|reference|skeleton|mutants|asan|formats|status|roster|gradescope|paths|dist|tty|loop|hints|format|docs|docs_browser) "part_$1" ;;
+build|unit|engine|reference|skeleton|mutants|asan|formats|status|roster|gradescope|paths|dist|tty|loop|hints|bench|format|docs|docs_browser) "part_$1" ;;
 buggy) part_buggy "${2:-}" ;;
 alt) part_alt "${2:-}" ;;
 variant) # one variant, printed in one piece (part_buggy runs them in parallel)
 	result=$(run_variant "$2" "$3"); printf '%s\n' "$result"; exit 0 ;;
-*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|status|roster|gradescope|paths|dist|tty|loop|hints|format|docs|docs_browser]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [all|build|unit|engine|reference|skeleton|buggy [NN]|alt [NN]|mutants|asan|formats|status|roster|gradescope|paths|dist|tty|loop|hints|bench|format|docs|docs_browser]" >&2; exit 2 ;;
 esac
 echo
 summary="$passed passed, $failed failed"
