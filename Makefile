@@ -64,6 +64,7 @@ help:
 	@echo "  make docs                      the handouts and the API as a web site"
 	@echo "  make doctor                    this machine's IPC limits"
 	@echo "  make bench [IMPL=solutions]    every IPC mechanism's speed here (lab 11), plots in build/bench"
+	@echo "    BENCH_FLAGS=\"--only pipe,tcp\"  some mechanisms; --quick: one short round"
 	@echo "The handouts: labs/NN-topic/README.md. More: README.md."
 
 progress:
