@@ -206,6 +206,7 @@ print_machine(void)
 	time_t now = time(NULL);
 	char date[64];
 	int cpus[2];
+	bool pinned;
 
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
 		if (strncmp(line, "model name", 10) == 0) {
@@ -221,15 +222,21 @@ print_machine(void)
 	uname(&uts);
 	getloadavg(load, 3);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M %Z", localtime(&now));
-	bench_choose_cpus(BENCH_PIN_SPLIT, cpus);
+	pinned = bench_choose_cpus(BENCH_PIN_SPLIT, cpus) == 0;
 	printf("IPC benchmark, %s\n", date);
 	printf("machine: %s, %ld CPUs online, kernel %s %s, load average "
 	       "%.2f %.2f %.2f\n",
 	       model, sysconf(_SC_NPROCESSORS_ONLN), uts.sysname, uts.release,
 	       load[0], load[1], load[2]);
-	printf("pinning: each cell runs with both processes on CPU %d, then on "
-	       "CPUs %d and %d; the better is shown, with where it ran\n",
-	       cpus[0], cpus[0], cpus[1]);
+	if (pinned)
+		printf("pinning: each cell runs with both processes on CPU %d, "
+		       "then on CPUs %d and %d; the better is shown, with "
+		       "where "
+		       "it ran\n",
+		       cpus[0], cpus[0], cpus[1]);
+	else
+		printf("pinning: bench_choose_cpus() failed (%s)\n",
+		       ipc_errno_name(errno));
 	printf("rounds: %u, each cell keeping the best p50 (with its p99) and "
 	       "the best stream\n\n",
 	       rounds);
