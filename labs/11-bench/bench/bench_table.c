@@ -50,6 +50,9 @@ struct cell {
 
 static struct cell table[BENCH_N_MECHS][N_SIZES];
 static double memcpy_mb_s[N_SIZES];
+/** A block far larger than any CPU cache: memcpy() at memory's speed. */
+#define BEYOND_CACHES ((size_t)64 << 20)
+static double memcpy_beyond_mb_s;
 static double cell_seconds = 0.05;
 /*
  * On a shared machine a burst of other work slows whatever runs at that
@@ -176,6 +179,12 @@ measure_round(void)
 		if (mb_s > memcpy_mb_s[i])
 			memcpy_mb_s[i] = mb_s;
 	}
+	if (wanted[BENCH_SHM_SEM] || wanted[BENCH_SHM_SPIN]) {
+		double mb_s = memcpy_bandwidth(BEYOND_CACHES);
+
+		if (mb_s > memcpy_beyond_mb_s)
+			memcpy_beyond_mb_s = mb_s;
+	}
 }
 
 /** "64 B", "4 KiB", "1 MiB". */
@@ -292,6 +301,11 @@ print_memcpy(void)
 				       100 * table[m][i].mb_s / memcpy_mb_s[i]);
 		printf("\n");
 	}
+	/* The blocks above stay in the CPU's caches; this one cannot. */
+	printf("%7s  %12.0f  (%zu MiB blocks: beyond the caches, memory's "
+	       "speed)\n",
+	       size_name(BEYOND_CACHES), memcpy_beyond_mb_s,
+	       BEYOND_CACHES >> 20);
 }
 
 /** A figure of a public benchmark, at 64 B, 4 KiB and 64 KiB. */
