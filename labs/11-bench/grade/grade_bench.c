@@ -26,6 +26,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -863,6 +864,7 @@ END_TEST
 START_TEST(test_fifo_survives_short_io)
 {
 	short_io(BENCH_FIFO);
+	interrupted(BENCH_FIFO, "open", 1);
 }
 END_TEST
 
@@ -921,6 +923,28 @@ static int
 failing_echo(struct bench_chan *ch, const struct bench_config *cfg)
 {
 	bench_echo(ch, cfg);
+	return -1;
+}
+
+/** An echo that takes the first message, closes every pipe end it reads
+ *  from, then replies and fails: the parent's next write has no reader. */
+static int
+closing_echo(struct bench_chan *ch, const struct bench_config *cfg)
+{
+	unsigned char *buf = malloc(cfg->size);
+
+	if (buf == NULL || bench_chan_recv(ch, buf, cfg->size) == -1)
+		return -1;
+	for (int fd = 0; fd < 1024; fd++) {
+		struct stat st;
+		int flags = fcntl(fd, F_GETFL);
+
+		if (flags != -1 && (flags & O_ACCMODE) == O_RDONLY &&
+		    fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+			close(fd);
+	}
+	bench_chan_send(ch, buf, cfg->size);
+	free(buf);
 	return -1;
 }
 
@@ -996,6 +1020,35 @@ START_TEST(test_pingpong_detects_bad_reply)
 			      "%d (%s); expected -1 with EIO: reap the child and "
 			      "look at its status (WIFEXITED, WEXITSTATUS 0)",
 			      rc, rc == 0 ? "success" : ipc_errno_name(errno));
+	}
+	{
+		/* The child closed its end: the next write has no reader. */
+		struct bench_config cfg = small_config(BENCH_PIPE, 64);
+		struct bench_result res;
+		sigset_t before, after, pending;
+		int rc, err;
+
+		cfg.peer = closing_echo;
+		sigprocmask(SIG_SETMASK, NULL, &before);
+		errno = 0;
+		rc = GRADE_CALL(bench_pingpong(&cfg, &res));
+		err = errno;
+		sigprocmask(SIG_SETMASK, NULL, &after);
+		sigpending(&pending);
+		ck_assert_msg(rc == -1 && (err == EPIPE || err == EIO),
+			      "the child closed the pipe it reads after the "
+			      "first message, and bench_pingpong() returned %d "
+			      "(%s); expected -1 with EPIPE",
+			      rc, rc == 0 ? "success" : ipc_errno_name(err));
+		ck_assert_msg(!sigismember(&pending, SIGPIPE) &&
+				      sigismember(&before, SIGPIPE) ==
+					      sigismember(&after, SIGPIPE),
+			      "after a write with no reader, SIGPIPE is %s: "
+			      "block SIGPIPE while the benchmark runs, then take "
+			      "back the SIGPIPE it raised (sigtimedwait() with a "
+			      "zero timeout) and restore the mask",
+			      sigismember(&pending, SIGPIPE) ? "still pending"
+							     : "blocked still");
 	}
 }
 END_TEST
@@ -1344,6 +1397,68 @@ bad_arguments(void)
 		      rc, rc == 0 ? "success" : ipc_errno_name(errno));
 }
 
+/** End 0 of a @p mech channel attached (the ends it does not keep
+ *  closed), the fds it closed opened again by this process: closing the
+ *  channel must leave them alone. */
+static void
+close_only_own(enum bench_mech mech)
+{
+	struct bench_chan *ch = create_or_fail(mech, 64, grade_tmpdir());
+	int fds[4], n = 0;
+
+	ck_assert_int_eq(bench_chan_attach(ch, 0, getpid()), 0);
+	/* The lowest free numbers: those the attach closed. */
+	for (int i = 0; i < 4; i++) {
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		ck_assert_msg(fds[i] != -1, "grader: open: %s", strerror(errno));
+	}
+	bench_chan_close(ch);
+	for (int i = 0; i < 4; i++) {
+		bool open_now = fcntl(fds[i], F_GETFD) != -1;
+
+		if (open_now)
+			close(fds[i]);
+		else
+			n = fds[i];
+	}
+	ck_assert_msg(n == 0,
+		      "bench_chan_close() of a %s channel closed fd %d, which "
+		      "the channel had closed already (in bench_chan_attach()) "
+		      "and this process had opened again: mark a descriptor "
+		      "closed (-1) when you close it, and close only those "
+		      "still open",
+		      bench_mech_name(mech), n);
+}
+
+/** bench_echo() and bench_stream_send() of 1 MiB messages over a pipe
+ *  whose other end closed: -1, and their buffer freed. */
+static void
+peers_free_buffer(void)
+{
+	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+
+	for (int stream = 0; stream < 2; stream++) {
+		struct bench_config cfg = small_config(BENCH_PIPE, 1u << 20);
+		pid_t helper;
+		struct bench_chan *ch =
+			open_with_helper(BENCH_PIPE, cfg.size, 0, &helper);
+		size_t before = grade_heap_in_use(), kept;
+		int rc = stream ? bench_stream_send(ch, &cfg)
+				: bench_echo(ch, &cfg);
+
+		kept = grade_heap_in_use() > before ? grade_heap_in_use() - before
+						    : 0;
+		close_with_helper(ch, helper, BENCH_PIPE);
+		ck_assert_msg(rc == -1 && kept < 4096,
+			      "%s() of 1 MiB messages to a peer that closed "
+			      "returned %d and kept %zu bytes of heap; expected "
+			      "-1, and its message buffer freed on every path",
+			      stream ? "bench_stream_send" : "bench_echo", rc,
+			      kept);
+	}
+	signal(SIGPIPE, old_pipe);
+}
+
 START_TEST(test_pipes_report_failures)
 {
 	static const enum bench_mech mechs[] = { BENCH_PIPE, BENCH_FIFO,
@@ -1355,6 +1470,9 @@ START_TEST(test_pipes_report_failures)
 		stream_recv_failures(mechs[m]);
 	}
 	bad_arguments();
+	close_only_own(BENCH_PIPE);
+	close_only_own(BENCH_SOCKETPAIR);
+	peers_free_buffer();
 	/* FIFOs need the caller's directory. */
 	errno = 0;
 	ch = GRADE_CALL(bench_chan_create(BENCH_FIFO, 64, NULL));
@@ -2055,7 +2173,7 @@ START_TEST(test_signal_pingpong)
 		struct bench_config cfg = small_config(BENCH_SIGNAL, 4);
 		struct sigaction act = { .sa_handler = count_signal }, old;
 		struct bench_result res;
-		int rc;
+		int rc, rc2, err;
 
 		cfg.iters = 30;
 		cfg.peer = interrupting_echo;
@@ -2063,6 +2181,17 @@ START_TEST(test_signal_pingpong)
 		errno = 0;
 		rc = GRADE_CALL(bench_pingpong(&cfg, &res));
 		sigaction(SIGUSR2, &old, NULL);
+		err = errno;
+		cfg.peer = failing_echo;
+		errno = 0;
+		rc2 = GRADE_CALL(bench_pingpong(&cfg, &res));
+		ck_assert_msg(rc2 == -1 && errno == EIO,
+			      "a signal ping-pong whose child echoed every "
+			      "message, then failed (exit status 1), returned %d "
+			      "(%s); expected -1 with EIO: keep the errno of "
+			      "the failure through the clean-up",
+			      rc2, rc2 == 0 ? "success" : ipc_errno_name(errno));
+		errno = err;
 		ck_assert_msg(rc == 0,
 			      "a signal ping-pong whose child sends the parent "
 			      "a SIGUSR2 (which the parent catches) before each "
