@@ -125,7 +125,8 @@ const struct grade_hint grade_hints[] = {
 	  "Do the FIFOs go through the same fd_send() and fd_recv() as the "
 	  "pipes?",
 	  "A FIFO is a pipe with a name: the same short reads and writes, "
-	  "the same EINTR.",
+	  "the same EINTR; open() of a FIFO waits for the other end, and "
+	  "a signal may interrupt it (EINTR: open it again).",
 	  "Dispatch BENCH_FIFO to fd_send()/fd_recv(), which loop until "
 	  "every byte moved." },
 	{ "test_socketpair_pingpong_every_size",
@@ -153,7 +154,10 @@ const struct grade_hint grade_hints[] = {
 	  "The peer flips one bit in the middle of one reply, then sends an "
 	  "old message back: only a check of every byte against the pattern "
 	  "of this round trip's number sees both. On failure, kill the "
-	  "child: it waits for a message that will never come.",
+	  "child: it waits for a message that will never come. A child "
+	  "that exits with status 1 is EIO; one that closed its pipe makes "
+	  "the next write fail: block SIGPIPE while you run (EPIPE instead "
+	  "of death), then take back that SIGPIPE and restore the mask.",
 	  "`bench_fill(out, size, seq); send; recv(in); return "
 	  "bench_check(in, size, seq++);` and after a failure "
 	  "`kill(child, SIGKILL);` before waitpid()." },
@@ -172,7 +176,8 @@ const struct grade_hint grade_hints[] = {
 	  "made, then return NULL with the failed call's errno. read() "
 	  "returning 0 is EOF: the other end closed (EPIPE); it only comes if "
 	  "every process closed the write ends it does not use. FIFOs need "
-	  "the caller's directory: NULL is EINVAL.",
+	  "the caller's directory: NULL is EINVAL. Close only descriptors "
+	  "still open (mark a closed one -1), free buffers on every path.",
 	  "On failure in create: `saved = errno; bench_chan_close(ch); errno "
 	  "= saved; return NULL;`. In fd_recv(): `if (n == -1 && errno == "
 	  "EINTR) continue; if (n == -1) return -1; if (n == 0) { errno = "
@@ -408,11 +413,13 @@ const struct grade_hint grade_hints[] = {
 	  "its value, no handler needed.",
 	  "create: `sigprocmask(SIG_BLOCK, &usr1, &ch->old_mask);` send: "
 	  "`sigqueue(peer, SIGUSR1, value);` recv: `sigwaitinfo(&usr1, "
-	  "&info);` (retry EINTR)." },
+	  "&info);`, again after EINTR (the test's child sends a SIGUSR2 "
+	  "the parent catches while it waits)." },
 	{ "test_signal_leaves_signal_mask",
 	  "What is the caller's signal mask after bench_chan_close()?",
-	  "The channel blocked SIGUSR1 for its own use: the caller gets back "
-	  "the mask it had, whether SIGUSR1 was blocked in it or not.",
+	  "The channel blocks SIGUSR1 alone, for its own use: the caller "
+	  "gets back the mask it had, whether SIGUSR1 was blocked in it or "
+	  "not, and a SIGUSR1 nobody took is dropped before that.",
 	  "In close, in the creator: `sigprocmask(SIG_SETMASK, "
 	  "&ch->old_mask, NULL);`" },
 	{ "test_signal_stream_is_refused",
