@@ -43,6 +43,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/** @p call with a bad argument (@p what) returned @p rc: it must be -1
+ *  with errno EINVAL, as rpc.h says. Reads errno: call it at once. */
+static void
+expect_einval(long rc, const char *call, const char *what)
+{
+	int err = errno;
+
+	ck_assert_msg(rc == -1 && err == EINVAL,
+		      "%s with %s returned %ld (%s); expected -1 with EINVAL: "
+		      "check the arguments first, as the contract in rpc.h "
+		      "says",
+		      call, what, rc, rc == -1 ? ipc_errno_name(err) : "no error");
+}
+
 /** How long a test waits for a helper, and a helper for the code tested. */
 #define WAIT_MS 3000
 /** The timeout the timeout tests give the student's calls. */
@@ -1884,6 +1898,13 @@ START_TEST(test_decode_rejects_malformed)
 	report->total = 36;
 	done = run_bounded(malformed_helper, NULL, 15000, &status);
 	check_decoder_run(done, status, "malformed frame");
+	{
+		struct rpc_msg m;
+
+		errno = 0;
+		expect_einval(rpc_decode(NULL, 8, &m), "rpc_decode()",
+			      "a NULL frame");
+	}
 }
 END_TEST
 
@@ -2007,6 +2028,15 @@ START_TEST(test_recv_frame_whole_frames)
 	ck_assert(send_all(sv[1], fr.all.b, fr.all.len));
 	close(sv[1]);
 	check_recv_frames(sv[0], &fr, "three frames sent in one send()", false);
+	{
+		unsigned char small[RPC_HEADER_LEN - 1];
+
+		errno = 0;
+		expect_einval(rpc_recv_frame(sv[0], small, sizeof(small), 100,
+					     NULL),
+			      "rpc_recv_frame()",
+			      "a buffer smaller than the 4-byte header");
+	}
 	close(sv[0]);
 }
 END_TEST
@@ -2331,6 +2361,9 @@ START_TEST(test_send_frame_whole)
 	ck_assert_msg(nfds == 0, "rpc_send_frame() with fds NULL sent %u "
 				 "descriptor(s)",
 		      nfds);
+	errno = 0;
+	expect_einval(rpc_send_frame(sv[0], NULL, 10, NULL), "rpc_send_frame()",
+		      "a NULL frame");
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -2506,6 +2539,9 @@ START_TEST(test_dispatch_not_a_request)
 		     "only requests are dispatched: anything else is "
 		     "RPC_ERR_INVALID");
 	check_report();
+	errno = 0;
+	expect_einval(rpc_dispatch(srv, &who, NULL, &reply), "rpc_dispatch()",
+		      "a NULL request");
 	rpc_server_free(srv);
 }
 END_TEST
@@ -2627,6 +2663,15 @@ START_TEST(test_listen_makes_a_socket)
 		      "expected -1 with ENAMETOOLONG (sun_path holds 108 bytes; "
 		      "never cut a path short)",
 		      rc, ipc_errno_name(errno));
+	errno = 0;
+	rc = rpc_listen("");
+	if (rc >= 0)
+		close(rc);
+	ck_assert_msg(rc == -1 && errno != 0,
+		      "rpc_listen(\"\") returned %d (%s): expected -1 with errno "
+		      "set; an empty path names no file (an address of zeros "
+		      "would even bind, in the abstract namespace)",
+		      rc, rc == -1 ? "errno 0" : "a socket");
 }
 END_TEST
 
@@ -3160,6 +3205,12 @@ START_TEST(test_connect_and_call)
 		      "rpc_connect() to a 299-byte path returned %d (%s): "
 		      "expected -1 with ENAMETOOLONG",
 		      rc, ipc_errno_name(errno));
+	errno = 0;
+	expect_einval(rpc_connect(NULL, path, WAIT_MS), "rpc_connect()",
+		      "a NULL conn");
+	errno = 0;
+	expect_einval(rpc_call(NULL, "add", a, 2, &result), "rpc_call()",
+		      "a NULL conn");
 	free(conn);
 }
 END_TEST
@@ -3822,6 +3873,9 @@ START_TEST(test_serve_stops_when_told)
 	ck_assert_msg(served == 3, "3 clients connected; rpc_serve() returned "
 				   "%ld",
 		      served);
+	errno = 0;
+	expect_einval(rpc_serve(srv, -1, -1), "rpc_serve()",
+		      "listen_fd and stop_fd -1");
 	rpc_server_free(srv);
 }
 END_TEST
@@ -3983,6 +4037,9 @@ START_TEST(test_call_many_errors_and_strays)
 		      "whose id is not in the batch must be skipped)",
 		      report->replies);
 	check_batch(6, true);
+	errno = 0;
+	expect_einval(rpc_call_many(conn, reqs, 0, note_reply, NULL),
+		      "rpc_call_many()", "0 requests");
 	close(conn->fd);
 	free(conn);
 	join_peer(pid);
@@ -4450,6 +4507,9 @@ START_TEST(test_peer_cred_names_the_peer)
 		      "rpc_peer_cred() on a pipe returned %d (%s): expected -1 "
 		      "with ENOTSOCK, as getsockopt() says",
 		      rc, ipc_errno_name(errno));
+	errno = 0;
+	expect_einval(rpc_peer_cred(p[0], NULL), "rpc_peer_cred()",
+		      "a NULL caller");
 	close(p[0]);
 	close(p[1]);
 }
@@ -4532,6 +4592,9 @@ START_TEST(test_dispatch_checks_uid)
 	ck_assert_msg(reply.kind == RPC_REPLY && handler_ran,
 		      "touch() from the uid given to rpc_server_allow_uid() "
 		      "was not run");
+	errno = 0;
+	expect_einval(rpc_server_allow_uid(NULL, 0), "rpc_server_allow_uid()",
+		      "a NULL server");
 	rpc_server_free(srv);
 }
 END_TEST
