@@ -2038,6 +2038,34 @@ START_TEST(test_recv_frame_whole_frames)
 			      "a buffer smaller than the 4-byte header");
 	}
 	close(sv[0]);
+	/* A receive that fails for good, in the header (1st call) or in the
+	 * body (2nd): -1 with its errno, never taken for something else. */
+	for (unsigned nth = 1; nth <= 2; nth++) {
+		static unsigned char buf[RPC_FRAME_MAX];
+		static const char *const recvs[] = { "recvmsg", "recv", "read" };
+		char when[256] = "";
+		ssize_t got;
+		int err;
+
+		make_pair(sv);
+		ck_assert(send_all(sv[1], fr.all.b, fr.all.len));
+		for (size_t r = 0; r < 3; r++)
+			grade_fail_nth(recvs[r], nth, ECONNRESET);
+		errno = 0;
+		got = rpc_recv_frame(sv[0], buf, sizeof(buf), WAIT_MS, NULL);
+		err = errno;
+		grade_fail_describe(when, sizeof(when));
+		grade_fail_clear();
+		close(sv[0]);
+		close(sv[1]);
+		ck_assert_msg(when[0] == '\0' || (got == -1 && err == ECONNRESET),
+			      "when %s, rpc_recv_frame() returned %zd (%s); "
+			      "expected -1 with ECONNRESET: only EINTR (and "
+			      "EAGAIN) are retried, and the errno of a failed "
+			      "call is kept (EPROTO is for a peer that stalls or "
+			      "leaves inside a frame)",
+			      when, got, got == -1 ? ipc_errno_name(err) : "no error");
+	}
 }
 END_TEST
 
@@ -3864,6 +3892,61 @@ stop_with_clients(void *arg)
 	return 0;
 }
 
+/** Helper: one client's call of square(3), answered or not, then a byte
+ *  on the stop pipe. */
+static int
+one_call_then_stop(void *arg)
+{
+	const struct crowd *c = arg;
+	static struct bytes f, got;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	square_frame(&f, 1, 3);
+	fd = connect_to(c->path);
+	if (fd != -1 && send_all(fd, f.b, f.len))
+		recv_frame(fd, &got, WAIT_MS, NULL, NULL);
+	if (fd != -1)
+		close(fd);
+	return write(c->stop, "S", 1) == 1 ? 0 : 1;
+}
+
+/** rpc_serve() with a client calling and the first @p function (and
+ *  @p also) call failing with @p err: -1 with that errno. */
+static void
+serve_fails(struct rpc_server *srv, const char *function, const char *also,
+	    int err)
+{
+	struct crowd c = { grade_path(function), -1 };
+	int lfd = listen_at(c.path), stop[2], got;
+	char when[256] = "";
+	long served;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(stop, O_CLOEXEC), 0);
+	c.stop = stop[1];
+	pid = grade_spawn(one_call_then_stop, &c);
+	close(stop[1]);
+	grade_fail_nth(function, 1, err);
+	if (also != NULL)
+		grade_fail_nth(also, 1, err);
+	errno = 0;
+	served = GRADE_CALL(rpc_serve(srv, lfd, stop[0]));
+	got = errno;
+	grade_fail_describe(when, sizeof(when));
+	grade_fail_clear();
+	close(lfd); /* a connection still waiting there ends */
+	close(stop[0]);
+	join_peer(pid);
+	ck_assert_msg(when[0] == '\0' || (served == -1 && got == err),
+		      "when %s, rpc_serve() returned %ld (%s); expected -1 "
+		      "with %s: a failure of accept() (but EINTR, EAGAIN and "
+		      "ECONNABORTED) or of fork() ends rpc_serve() with that "
+		      "errno, after ending every connection",
+		      when, served, served == -1 ? ipc_errno_name(got) : "no error",
+		      ipc_errno_name(err));
+}
+
 START_TEST(test_serve_stops_when_told)
 {
 	struct rpc_server *srv = test_server();
@@ -3876,6 +3959,9 @@ START_TEST(test_serve_stops_when_told)
 	errno = 0;
 	expect_einval(rpc_serve(srv, -1, -1), "rpc_serve()",
 		      "listen_fd and stop_fd -1");
+	serve_fails(srv, "accept4", "accept", EMFILE);
+	serve_fails(srv, "fork", NULL, EAGAIN);
+	serve_fails(srv, "pipe2", "pipe", ENFILE);
 	rpc_server_free(srv);
 }
 END_TEST
