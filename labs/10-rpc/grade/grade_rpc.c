@@ -2597,6 +2597,28 @@ START_TEST(test_register_methods)
 	GRADE_IMPLEMENTED(srv == NULL ? -1 : 0, "rpc_server_new", 2);
 	ck_assert_msg(srv != NULL, "rpc_server_new() failed: %s",
 		      ipc_errno_name(errno));
+	{
+		/* Out of memory: NULL with ENOMEM, nothing touched. */
+		struct rpc_server *none;
+		char when[256] = "";
+		int err;
+
+		grade_fail_nth("calloc", 1, ENOMEM);
+		grade_fail_nth("malloc", 1, ENOMEM);
+		errno = 0;
+		none = rpc_server_new();
+		err = errno;
+		grade_fail_describe(when, sizeof(when));
+		grade_fail_clear();
+		if (none != NULL && when[0] == '\0')
+			rpc_server_free(none);
+		ck_assert_msg(when[0] == '\0' || (none == NULL && err == ENOMEM),
+			      "when %s, rpc_server_new() returned %s (%s); "
+			      "expected NULL with ENOMEM: check what the "
+			      "allocation returned before using it",
+			      when, none == NULL ? "NULL" : "a server",
+			      ipc_errno_name(err));
+	}
 	for (int i = 0; i < RPC_METHODS_MAX; i++) {
 		snprintf(name, sizeof(name), "m%d", i);
 		rc = rpc_server_register(srv, name, h_number, (void *)(intptr_t)i);
@@ -2972,6 +2994,33 @@ START_TEST(test_serve_conn_client_hangs_up)
 		      "hung up: a client leaving is not a server error, return "
 		      "how many requests were answered",
 		      served, served == -1 ? ipc_errno_name(errno) : "a count");
+	{
+		/* What a connection allocates, it frees: twice, the second
+		 * time measured. */
+		size_t before = 0, kept;
+
+		for (int round = 0; round < 2; round++) {
+			int sv[2];
+
+			ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM |
+								   SOCK_CLOEXEC,
+						    0, sv),
+					 0);
+			close(sv[1]); /* the client is gone at once */
+			if (round == 1)
+				before = grade_heap_in_use();
+			served = rpc_serve_conn(srv, sv[0]);
+			kept = grade_heap_in_use() > before
+				       ? grade_heap_in_use() - before
+				       : 0;
+			close(sv[0]);
+		}
+		ck_assert_msg(kept < 4096,
+			      "rpc_serve_conn() of a client that left at once "
+			      "kept %zu bytes of heap: free its buffers when "
+			      "the connection ends",
+			      kept);
+	}
 	rpc_server_free(srv);
 }
 END_TEST
