@@ -3889,6 +3889,50 @@ vanishing_clients(void *arg)
 	return 0;
 }
 
+/** Clients: A calls, then B connects and calls (B's server side began
+ *  while A's connection was open); then A announces a frame too large,
+ *  and its connection must end, whatever B's side holds. */
+static int
+neighbour_ends(void *arg)
+{
+	const struct crowd *c = arg;
+	static struct bytes f, got;
+	unsigned char frame[RPC_HEADER_LEN + 100];
+	struct rpc_msg m;
+	int a, b, kind;
+
+	signal(SIGPIPE, SIG_IGN);
+	square_frame(&f, 1, 2);
+	if ((a = connect_to(c->path)) == -1 || !send_all(a, f.b, f.len))
+		return helper_fail("client A could not connect and send: %s",
+				   ipc_errno_name(errno));
+	if (!recv_answer(a, &got, &m, "square(2)"))
+		return 1;
+	if ((b = connect_to(c->path)) == -1 || !send_all(b, f.b, f.len))
+		return helper_fail("client B could not connect and send: %s",
+				   ipc_errno_name(errno));
+	if (!recv_answer(b, &got, &m, "square(2)"))
+		return 1;
+	memset(frame, 'x', sizeof(frame));
+	be32(frame, 1u << 20);
+	if (!send_all(a, frame, sizeof(frame)))
+		return helper_fail("client A could not send");
+	while ((kind = recv_frame(a, &got, WAIT_MS, NULL, NULL)) == GOT_FRAME)
+		;
+	if (kind == GOT_NOTHING)
+		return helper_fail(
+			"client A announced a frame larger than RPC_FRAME_MAX "
+			"and its connection was still open %d ms later, while "
+			"client B was connected: B's server process holds A's "
+			"connection open? A process forked for one client must "
+			"close the other clients' connections it inherited",
+			WAIT_MS);
+	close(a);
+	close(b);
+	report->finished = 1;
+	return write(c->stop, "S", 1) == 1 ? 0 : 1;
+}
+
 START_TEST(test_serve_survives_vanishing_clients)
 {
 	struct rpc_server *srv = test_server();
@@ -3896,6 +3940,12 @@ START_TEST(test_serve_survives_vanishing_clients)
 
 	ck_assert_msg(report->finished, "the test's clients did not finish");
 	ck_assert_msg(served == 5, "5 clients connected; rpc_serve() returned "
+				   "%ld",
+		      served);
+	unlink(grade_path("crowd.sock")); /* the next crowd binds it again */
+	served = serve_crowd(srv, neighbour_ends);
+	ck_assert_msg(report->finished, "the test's clients did not finish");
+	ck_assert_msg(served == 2, "2 clients connected; rpc_serve() returned "
 				   "%ld",
 		      served);
 	rpc_server_free(srv);
@@ -4366,6 +4416,30 @@ START_TEST(test_recv_frame_receives_fds)
 		      "and rpc_recv_frame() was called with fds NULL; fd %d is "
 		      "now open. A descriptor nobody asked for must be closed",
 		      leaked);
+	{
+		/* A frame too long for the buffer, with a descriptor: on
+		 * failure, none is left open, and fds->n says so. */
+		unsigned char big[RPC_HEADER_LEN + 8] = { 0 };
+
+		be32(big, 1000);
+		ck_assert(send_with_fds(sv[1], big, sizeof(big), &file, 1));
+		remember_open_fds();
+		memset(&fds, 0x5a, sizeof(fds));
+		errno = 0;
+		n = rpc_recv_frame(sv[0], buf, 64, WAIT_MS, &fds);
+		ck_assert_msg(n == -1 && errno == EMSGSIZE,
+			      "rpc_recv_frame() into 64 bytes of a frame "
+			      "announcing 1000 returned %zd (%s); expected -1 "
+			      "with EMSGSIZE",
+			      n, n == -1 ? ipc_errno_name(errno) : "a count");
+		leaked = new_open_fd();
+		ck_assert_msg(leaked == -1 && fds.n == 0,
+			      "rpc_recv_frame() failed (EMSGSIZE) on a frame "
+			      "that came with a descriptor, and left fd %d open "
+			      "with fds->n %u: on failure close what came and "
+			      "set n to 0",
+			      leaked, fds.n);
+	}
 	close(sv[0]);
 	close(sv[1]);
 	close(p[0]);
