@@ -3288,6 +3288,19 @@ START_TEST(test_connect_and_call)
 	errno = 0;
 	expect_einval(rpc_call(NULL, "add", a, 2, &result), "rpc_call()",
 		      "a NULL conn");
+	errno = 0;
+	expect_einval(rpc_call(conn, NULL, NULL, 0, &result), "rpc_call()",
+		      "a NULL method");
+	{
+		struct rpc_value many[RPC_VALUES_MAX + 1];
+
+		for (int i = 0; i <= RPC_VALUES_MAX; i++)
+			many[i] = RPC_INT_VALUE(i);
+		errno = 0;
+		expect_einval(rpc_call(conn, "add", many, RPC_VALUES_MAX + 1,
+				       &result),
+			      "rpc_call()", "more than RPC_VALUES_MAX arguments");
+	}
 	free(conn);
 }
 END_TEST
@@ -4061,6 +4074,25 @@ START_TEST(test_serve_stops_when_told)
 	serve_fails(srv, "accept4", "accept", EMFILE);
 	serve_fails(srv, "fork", NULL, EAGAIN);
 	serve_fails(srv, "pipe2", "pipe", ENFILE);
+	{
+		/* listen_fd not open: EBADF, as poll() or accept() say. */
+		int stop[2], bad;
+		long rc;
+
+		ck_assert_int_eq(pipe2(stop, O_CLOEXEC), 0);
+		bad = dup(stop[0]);
+		close(bad);
+		errno = 0;
+		rc = GRADE_CALL(rpc_serve(srv, bad, stop[0]));
+		ck_assert_msg(rc == -1 && errno == EBADF,
+			      "rpc_serve() with a listen_fd that is not open "
+			      "returned %ld (%s); expected -1 with EBADF (poll() "
+			      "reports POLLNVAL for it, accept() fails with "
+			      "EBADF)",
+			      rc, rc == -1 ? ipc_errno_name(errno) : "no error");
+		close(stop[0]);
+		close(stop[1]);
+	}
 	rpc_server_free(srv);
 }
 END_TEST
