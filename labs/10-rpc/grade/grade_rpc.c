@@ -43,6 +43,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/** @p call with a bad argument (@p what) returned @p rc: it must be -1
+ *  with errno EINVAL, as rpc.h says. Reads errno: call it at once. */
+static void
+expect_einval(long rc, const char *call, const char *what)
+{
+	int err = errno;
+
+	ck_assert_msg(rc == -1 && err == EINVAL,
+		      "%s with %s returned %ld (%s); expected -1 with EINVAL: "
+		      "check the arguments first, as the contract in rpc.h "
+		      "says",
+		      call, what, rc, rc == -1 ? ipc_errno_name(err) : "no error");
+}
+
 /** How long a test waits for a helper, and a helper for the code tested. */
 #define WAIT_MS 3000
 /** The timeout the timeout tests give the student's calls. */
@@ -1884,6 +1898,13 @@ START_TEST(test_decode_rejects_malformed)
 	report->total = 36;
 	done = run_bounded(malformed_helper, NULL, 15000, &status);
 	check_decoder_run(done, status, "malformed frame");
+	{
+		struct rpc_msg m;
+
+		errno = 0;
+		expect_einval(rpc_decode(NULL, 8, &m), "rpc_decode()",
+			      "a NULL frame");
+	}
 }
 END_TEST
 
@@ -2007,7 +2028,44 @@ START_TEST(test_recv_frame_whole_frames)
 	ck_assert(send_all(sv[1], fr.all.b, fr.all.len));
 	close(sv[1]);
 	check_recv_frames(sv[0], &fr, "three frames sent in one send()", false);
+	{
+		unsigned char small[RPC_HEADER_LEN - 1];
+
+		errno = 0;
+		expect_einval(rpc_recv_frame(sv[0], small, sizeof(small), 100,
+					     NULL),
+			      "rpc_recv_frame()",
+			      "a buffer smaller than the 4-byte header");
+	}
 	close(sv[0]);
+	/* A receive that fails for good, in the header (1st call) or in the
+	 * body (2nd): -1 with its errno, never taken for something else. */
+	for (unsigned nth = 1; nth <= 2; nth++) {
+		static unsigned char buf[RPC_FRAME_MAX];
+		static const char *const recvs[] = { "recvmsg", "recv", "read" };
+		char when[256] = "";
+		ssize_t got;
+		int err;
+
+		make_pair(sv);
+		ck_assert(send_all(sv[1], fr.all.b, fr.all.len));
+		for (size_t r = 0; r < 3; r++)
+			grade_fail_nth(recvs[r], nth, ECONNRESET);
+		errno = 0;
+		got = rpc_recv_frame(sv[0], buf, sizeof(buf), WAIT_MS, NULL);
+		err = errno;
+		grade_fail_describe(when, sizeof(when));
+		grade_fail_clear();
+		close(sv[0]);
+		close(sv[1]);
+		ck_assert_msg(when[0] == '\0' || (got == -1 && err == ECONNRESET),
+			      "when %s, rpc_recv_frame() returned %zd (%s); "
+			      "expected -1 with ECONNRESET: only EINTR (and "
+			      "EAGAIN) are retried, and the errno of a failed "
+			      "call is kept (EPROTO is for a peer that stalls or "
+			      "leaves inside a frame)",
+			      when, got, got == -1 ? ipc_errno_name(err) : "no error");
+	}
 }
 END_TEST
 
@@ -2331,6 +2389,9 @@ START_TEST(test_send_frame_whole)
 	ck_assert_msg(nfds == 0, "rpc_send_frame() with fds NULL sent %u "
 				 "descriptor(s)",
 		      nfds);
+	errno = 0;
+	expect_einval(rpc_send_frame(sv[0], NULL, 10, NULL), "rpc_send_frame()",
+		      "a NULL frame");
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -2506,6 +2567,9 @@ START_TEST(test_dispatch_not_a_request)
 		     "only requests are dispatched: anything else is "
 		     "RPC_ERR_INVALID");
 	check_report();
+	errno = 0;
+	expect_einval(rpc_dispatch(srv, &who, NULL, &reply), "rpc_dispatch()",
+		      "a NULL request");
 	rpc_server_free(srv);
 }
 END_TEST
@@ -2533,6 +2597,28 @@ START_TEST(test_register_methods)
 	GRADE_IMPLEMENTED(srv == NULL ? -1 : 0, "rpc_server_new", 2);
 	ck_assert_msg(srv != NULL, "rpc_server_new() failed: %s",
 		      ipc_errno_name(errno));
+	{
+		/* Out of memory: NULL with ENOMEM, nothing touched. */
+		struct rpc_server *none;
+		char when[256] = "";
+		int err;
+
+		grade_fail_nth("calloc", 1, ENOMEM);
+		grade_fail_nth("malloc", 1, ENOMEM);
+		errno = 0;
+		none = rpc_server_new();
+		err = errno;
+		grade_fail_describe(when, sizeof(when));
+		grade_fail_clear();
+		if (none != NULL && when[0] == '\0')
+			rpc_server_free(none);
+		ck_assert_msg(when[0] == '\0' || (none == NULL && err == ENOMEM),
+			      "when %s, rpc_server_new() returned %s (%s); "
+			      "expected NULL with ENOMEM: check what the "
+			      "allocation returned before using it",
+			      when, none == NULL ? "NULL" : "a server",
+			      ipc_errno_name(err));
+	}
 	for (int i = 0; i < RPC_METHODS_MAX; i++) {
 		snprintf(name, sizeof(name), "m%d", i);
 		rc = rpc_server_register(srv, name, h_number, (void *)(intptr_t)i);
@@ -2627,6 +2713,15 @@ START_TEST(test_listen_makes_a_socket)
 		      "expected -1 with ENAMETOOLONG (sun_path holds 108 bytes; "
 		      "never cut a path short)",
 		      rc, ipc_errno_name(errno));
+	errno = 0;
+	rc = rpc_listen("");
+	if (rc >= 0)
+		close(rc);
+	ck_assert_msg(rc == -1 && errno != 0,
+		      "rpc_listen(\"\") returned %d (%s): expected -1 with errno "
+		      "set; an empty path names no file (an address of zeros "
+		      "would even bind, in the abstract namespace)",
+		      rc, rc == -1 ? "errno 0" : "a socket");
 }
 END_TEST
 
@@ -2899,6 +2994,33 @@ START_TEST(test_serve_conn_client_hangs_up)
 		      "hung up: a client leaving is not a server error, return "
 		      "how many requests were answered",
 		      served, served == -1 ? ipc_errno_name(errno) : "a count");
+	{
+		/* What a connection allocates, it frees: twice, the second
+		 * time measured. */
+		size_t before = 0, kept;
+
+		for (int round = 0; round < 2; round++) {
+			int sv[2];
+
+			ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM |
+								   SOCK_CLOEXEC,
+						    0, sv),
+					 0);
+			close(sv[1]); /* the client is gone at once */
+			if (round == 1)
+				before = grade_heap_in_use();
+			served = rpc_serve_conn(srv, sv[0]);
+			kept = grade_heap_in_use() > before
+				       ? grade_heap_in_use() - before
+				       : 0;
+			close(sv[0]);
+		}
+		ck_assert_msg(kept < 4096,
+			      "rpc_serve_conn() of a client that left at once "
+			      "kept %zu bytes of heap: free its buffers when "
+			      "the connection ends",
+			      kept);
+	}
 	rpc_server_free(srv);
 }
 END_TEST
@@ -3160,6 +3282,25 @@ START_TEST(test_connect_and_call)
 		      "rpc_connect() to a 299-byte path returned %d (%s): "
 		      "expected -1 with ENAMETOOLONG",
 		      rc, ipc_errno_name(errno));
+	errno = 0;
+	expect_einval(rpc_connect(NULL, path, WAIT_MS), "rpc_connect()",
+		      "a NULL conn");
+	errno = 0;
+	expect_einval(rpc_call(NULL, "add", a, 2, &result), "rpc_call()",
+		      "a NULL conn");
+	errno = 0;
+	expect_einval(rpc_call(conn, NULL, NULL, 0, &result), "rpc_call()",
+		      "a NULL method");
+	{
+		struct rpc_value many[RPC_VALUES_MAX + 1];
+
+		for (int i = 0; i <= RPC_VALUES_MAX; i++)
+			many[i] = RPC_INT_VALUE(i);
+		errno = 0;
+		expect_einval(rpc_call(conn, "add", many, RPC_VALUES_MAX + 1,
+				       &result),
+			      "rpc_call()", "more than RPC_VALUES_MAX arguments");
+	}
 	free(conn);
 }
 END_TEST
@@ -3761,6 +3902,50 @@ vanishing_clients(void *arg)
 	return 0;
 }
 
+/** Clients: A calls, then B connects and calls (B's server side began
+ *  while A's connection was open); then A announces a frame too large,
+ *  and its connection must end, whatever B's side holds. */
+static int
+neighbour_ends(void *arg)
+{
+	const struct crowd *c = arg;
+	static struct bytes f, got;
+	unsigned char frame[RPC_HEADER_LEN + 100];
+	struct rpc_msg m;
+	int a, b, kind;
+
+	signal(SIGPIPE, SIG_IGN);
+	square_frame(&f, 1, 2);
+	if ((a = connect_to(c->path)) == -1 || !send_all(a, f.b, f.len))
+		return helper_fail("client A could not connect and send: %s",
+				   ipc_errno_name(errno));
+	if (!recv_answer(a, &got, &m, "square(2)"))
+		return 1;
+	if ((b = connect_to(c->path)) == -1 || !send_all(b, f.b, f.len))
+		return helper_fail("client B could not connect and send: %s",
+				   ipc_errno_name(errno));
+	if (!recv_answer(b, &got, &m, "square(2)"))
+		return 1;
+	memset(frame, 'x', sizeof(frame));
+	be32(frame, 1u << 20);
+	if (!send_all(a, frame, sizeof(frame)))
+		return helper_fail("client A could not send");
+	while ((kind = recv_frame(a, &got, WAIT_MS, NULL, NULL)) == GOT_FRAME)
+		;
+	if (kind == GOT_NOTHING)
+		return helper_fail(
+			"client A announced a frame larger than RPC_FRAME_MAX "
+			"and its connection was still open %d ms later, while "
+			"client B was connected: B's server process holds A's "
+			"connection open? A process forked for one client must "
+			"close the other clients' connections it inherited",
+			WAIT_MS);
+	close(a);
+	close(b);
+	report->finished = 1;
+	return write(c->stop, "S", 1) == 1 ? 0 : 1;
+}
+
 START_TEST(test_serve_survives_vanishing_clients)
 {
 	struct rpc_server *srv = test_server();
@@ -3768,6 +3953,12 @@ START_TEST(test_serve_survives_vanishing_clients)
 
 	ck_assert_msg(report->finished, "the test's clients did not finish");
 	ck_assert_msg(served == 5, "5 clients connected; rpc_serve() returned "
+				   "%ld",
+		      served);
+	unlink(grade_path("crowd.sock")); /* the next crowd binds it again */
+	served = serve_crowd(srv, neighbour_ends);
+	ck_assert_msg(report->finished, "the test's clients did not finish");
+	ck_assert_msg(served == 2, "2 clients connected; rpc_serve() returned "
 				   "%ld",
 		      served);
 	rpc_server_free(srv);
@@ -3813,6 +4004,61 @@ stop_with_clients(void *arg)
 	return 0;
 }
 
+/** Helper: one client's call of square(3), answered or not, then a byte
+ *  on the stop pipe. */
+static int
+one_call_then_stop(void *arg)
+{
+	const struct crowd *c = arg;
+	static struct bytes f, got;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	square_frame(&f, 1, 3);
+	fd = connect_to(c->path);
+	if (fd != -1 && send_all(fd, f.b, f.len))
+		recv_frame(fd, &got, WAIT_MS, NULL, NULL);
+	if (fd != -1)
+		close(fd);
+	return write(c->stop, "S", 1) == 1 ? 0 : 1;
+}
+
+/** rpc_serve() with a client calling and the first @p function (and
+ *  @p also) call failing with @p err: -1 with that errno. */
+static void
+serve_fails(struct rpc_server *srv, const char *function, const char *also,
+	    int err)
+{
+	struct crowd c = { grade_path(function), -1 };
+	int lfd = listen_at(c.path), stop[2], got;
+	char when[256] = "";
+	long served;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(stop, O_CLOEXEC), 0);
+	c.stop = stop[1];
+	pid = grade_spawn(one_call_then_stop, &c);
+	close(stop[1]);
+	grade_fail_nth(function, 1, err);
+	if (also != NULL)
+		grade_fail_nth(also, 1, err);
+	errno = 0;
+	served = GRADE_CALL(rpc_serve(srv, lfd, stop[0]));
+	got = errno;
+	grade_fail_describe(when, sizeof(when));
+	grade_fail_clear();
+	close(lfd); /* a connection still waiting there ends */
+	close(stop[0]);
+	join_peer(pid);
+	ck_assert_msg(when[0] == '\0' || (served == -1 && got == err),
+		      "when %s, rpc_serve() returned %ld (%s); expected -1 "
+		      "with %s: a failure of accept() (but EINTR, EAGAIN and "
+		      "ECONNABORTED) or of fork() ends rpc_serve() with that "
+		      "errno, after ending every connection",
+		      when, served, served == -1 ? ipc_errno_name(got) : "no error",
+		      ipc_errno_name(err));
+}
+
 START_TEST(test_serve_stops_when_told)
 {
 	struct rpc_server *srv = test_server();
@@ -3822,6 +4068,31 @@ START_TEST(test_serve_stops_when_told)
 	ck_assert_msg(served == 3, "3 clients connected; rpc_serve() returned "
 				   "%ld",
 		      served);
+	errno = 0;
+	expect_einval(rpc_serve(srv, -1, -1), "rpc_serve()",
+		      "listen_fd and stop_fd -1");
+	serve_fails(srv, "accept4", "accept", EMFILE);
+	serve_fails(srv, "fork", NULL, EAGAIN);
+	serve_fails(srv, "pipe2", "pipe", ENFILE);
+	{
+		/* listen_fd not open: EBADF, as poll() or accept() say. */
+		int stop[2], bad;
+		long rc;
+
+		ck_assert_int_eq(pipe2(stop, O_CLOEXEC), 0);
+		bad = dup(stop[0]);
+		close(bad);
+		errno = 0;
+		rc = GRADE_CALL(rpc_serve(srv, bad, stop[0]));
+		ck_assert_msg(rc == -1 && errno == EBADF,
+			      "rpc_serve() with a listen_fd that is not open "
+			      "returned %ld (%s); expected -1 with EBADF (poll() "
+			      "reports POLLNVAL for it, accept() fails with "
+			      "EBADF)",
+			      rc, rc == -1 ? ipc_errno_name(errno) : "no error");
+		close(stop[0]);
+		close(stop[1]);
+	}
 	rpc_server_free(srv);
 }
 END_TEST
@@ -3983,6 +4254,9 @@ START_TEST(test_call_many_errors_and_strays)
 		      "whose id is not in the batch must be skipped)",
 		      report->replies);
 	check_batch(6, true);
+	errno = 0;
+	expect_einval(rpc_call_many(conn, reqs, 0, note_reply, NULL),
+		      "rpc_call_many()", "0 requests");
 	close(conn->fd);
 	free(conn);
 	join_peer(pid);
@@ -4174,6 +4448,30 @@ START_TEST(test_recv_frame_receives_fds)
 		      "and rpc_recv_frame() was called with fds NULL; fd %d is "
 		      "now open. A descriptor nobody asked for must be closed",
 		      leaked);
+	{
+		/* A frame too long for the buffer, with a descriptor: on
+		 * failure, none is left open, and fds->n says so. */
+		unsigned char big[RPC_HEADER_LEN + 8] = { 0 };
+
+		be32(big, 1000);
+		ck_assert(send_with_fds(sv[1], big, sizeof(big), &file, 1));
+		remember_open_fds();
+		memset(&fds, 0x5a, sizeof(fds));
+		errno = 0;
+		n = rpc_recv_frame(sv[0], buf, 64, WAIT_MS, &fds);
+		ck_assert_msg(n == -1 && errno == EMSGSIZE,
+			      "rpc_recv_frame() into 64 bytes of a frame "
+			      "announcing 1000 returned %zd (%s); expected -1 "
+			      "with EMSGSIZE",
+			      n, n == -1 ? ipc_errno_name(errno) : "a count");
+		leaked = new_open_fd();
+		ck_assert_msg(leaked == -1 && fds.n == 0,
+			      "rpc_recv_frame() failed (EMSGSIZE) on a frame "
+			      "that came with a descriptor, and left fd %d open "
+			      "with fds->n %u: on failure close what came and "
+			      "set n to 0",
+			      leaked, fds.n);
+	}
 	close(sv[0]);
 	close(sv[1]);
 	close(p[0]);
@@ -4450,6 +4748,9 @@ START_TEST(test_peer_cred_names_the_peer)
 		      "rpc_peer_cred() on a pipe returned %d (%s): expected -1 "
 		      "with ENOTSOCK, as getsockopt() says",
 		      rc, ipc_errno_name(errno));
+	errno = 0;
+	expect_einval(rpc_peer_cred(p[0], NULL), "rpc_peer_cred()",
+		      "a NULL caller");
 	close(p[0]);
 	close(p[1]);
 }
@@ -4532,6 +4833,9 @@ START_TEST(test_dispatch_checks_uid)
 	ck_assert_msg(reply.kind == RPC_REPLY && handler_ran,
 		      "touch() from the uid given to rpc_server_allow_uid() "
 		      "was not run");
+	errno = 0;
+	expect_einval(rpc_server_allow_uid(NULL, 0), "rpc_server_allow_uid()",
+		      "a NULL server");
 	rpc_server_free(srv);
 }
 END_TEST

@@ -23,13 +23,20 @@
 #include "grade.h"
 #include "ipc_util.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -408,13 +415,25 @@ END_TEST
 
 START_TEST(test_check_sees_every_byte)
 {
-	static const size_t lens[] = { 1, 5, 8, 64, 4099, 65536 };
+	/* Every length mod 32 that matters: whole 32-byte blocks, 8-byte
+	 * words after them (24, 61), a tail of 1 to 7 bytes. */
+	static const size_t lens[] = { 1, 5, 8, 24, 61, 64, 4099, 65536 };
 
 	for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
 		size_t len = lens[l];
 		unsigned char *buf = malloc(len + 8), *other = malloc(len);
-		size_t where[] = { 0, 1, 7, 8, len / 2, len - 1 };
+		size_t where[2 * 40 + 1];
+		size_t n_where = 0;
 		int rc;
+
+		/* Each of the first 40 bytes and of the last 40 (every word
+		 * of a 32-byte block, and the tail), and the middle one. */
+		for (size_t k = 0; k < 40 && k < len; k++) {
+			where[n_where++] = k;
+			if (len - 1 - k >= 40)
+				where[n_where++] = len - 1 - k;
+		}
+		where[n_where++] = len / 2;
 
 		ck_assert(buf != NULL && other != NULL);
 		bench_fill(buf, len, 7);
@@ -426,8 +445,8 @@ START_TEST(test_check_sees_every_byte)
 			      "bench_fill() wrote for seq 7 said %s: both must "
 			      "compute the same pattern",
 			      len, ipc_errno_name(errno));
-		for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++) {
-			size_t at = where[w] < len ? where[w] : len - 1;
+		for (size_t w = 0; w < n_where; w++) {
+			size_t at = where[w];
 
 			buf[at] ^= 0x10;
 			errno = 0;
@@ -514,6 +533,13 @@ START_TEST(test_choose_cpus_follows_affinity)
 	ck_assert_msg(cpus[0] == -1 && cpus[1] == -1,
 		      "BENCH_PIN_NONE gave %d and %d; expected -1 and -1",
 		      cpus[0], cpus[1]);
+	errno = 0;
+	rc = bench_choose_cpus((enum bench_pin)(BENCH_PIN_SHARE + 1), cpus);
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "bench_choose_cpus() of a placement that is none of "
+		      "BENCH_PIN_NONE, _SPLIT and _SHARE returned %d (%s); "
+		      "expected -1 with EINVAL",
+		      rc, ipc_errno_name(errno));
 	/* On each CPU alone: never a CPU we may not use. */
 	for (int k = 0; k < n && k < 4; k++) {
 		int cpu = nth_cpu(&all, k);
@@ -633,6 +659,18 @@ dir_entries(char *name, size_t name_len)
 	return n;
 }
 
+/** Whether @p res's MB/s is the payload of @p cfg's measured iterations
+ *  (both ways for a ping-pong) over its elapsed time, give or take 1 %. */
+static bool
+mb_per_s_is(const struct bench_result *res, const struct bench_config *cfg,
+	    bool stream)
+{
+	double want = (double)cfg->size * cfg->iters * (stream ? 1 : 2) * 1e3 /
+		      (double)(res->elapsed_ns ? res->elapsed_ns : 1);
+
+	return res->mb_per_s > want * 0.99 && res->mb_per_s < want * 1.01;
+}
+
 /** Run one benchmark; fail the test with a teaching message if it fails
  *  or its result is not one of @p cfg. */
 static void
@@ -645,6 +683,9 @@ run_and_check(const struct bench_config *cfg, bool stream, bool short_io)
 	char left[256] = "";
 	int files = dir_entries(left, sizeof(left));
 
+	sigset_t mask_before, mask_after;
+
+	sigprocmask(SIG_SETMASK, NULL, &mask_before);
 	memset(&res, 0xff, sizeof(res));
 	errno = 0;
 	grade_inject_short_io(short_io);
@@ -654,6 +695,15 @@ run_and_check(const struct bench_config *cfg, bool stream, bool short_io)
 	if (rc == -1 && errno == ENOSYS)
 		GRADE_IMPLEMENTED(rc, stream ? "bench_stream" : "bench_pingpong",
 				  step_of(cfg->mech));
+	sigprocmask(SIG_SETMASK, NULL, &mask_after);
+	for (int sig = 1; sig < SIGRTMAX; sig++)
+		ck_assert_msg(sigismember(&mask_before, sig) ==
+				      sigismember(&mask_after, sig),
+			      "after a %s %s, signal %d (%s) is %s: give the "
+			      "caller its signal mask back (sigprocmask(SIG_SETMASK, "
+			      "&old, NULL)), whatever happened",
+			      bench_mech_name(cfg->mech), kind, sig, strsignal(sig),
+			      sigismember(&mask_after, sig) ? "blocked" : "unblocked");
 	ck_assert_msg(rc == 0,
 		      "a %s %s of %zu-byte messages (%u + %u iterations) "
 		      "failed with %s: %s",
@@ -685,10 +735,12 @@ run_and_check(const struct bench_config *cfg, bool stream, bool short_io)
 		      (unsigned long long)res.lat.p90_ns,
 		      (unsigned long long)res.lat.p99_ns,
 		      (unsigned long long)res.lat.max_ns);
-	ck_assert_msg(res.elapsed_ns >= res.lat.max_ns && res.mb_per_s > 0,
+	ck_assert_msg(res.elapsed_ns >= res.lat.max_ns && res.mb_per_s > 0 &&
+			      mb_per_s_is(&res, cfg, stream),
 		      "a %s %s reported %llu ns elapsed and %.1f MB/s: elapsed "
 		      "is the time of the measured iterations together, MB/s "
-		      "the payload moved in it",
+		      "the payload moved in it (10^6 bytes a second; both ways "
+		      "for a ping-pong)",
 		      bench_mech_name(cfg->mech), kind,
 		      (unsigned long long)res.elapsed_ns, res.mb_per_s);
 }
@@ -719,9 +771,68 @@ short_io(enum bench_mech mech)
 	}
 }
 
+/** A ping-pong of 20000-byte messages with the @p nth call of
+ *  @p function interrupted (EINTR), in the parent or the child. */
+static void
+interrupted(enum bench_mech mech, const char *function, unsigned nth)
+{
+	struct bench_config cfg = small_config(mech, 20000);
+
+	grade_fail_nth(function, nth, EINTR);
+	errno = 0;
+	{
+		struct bench_result res;
+		int rc = GRADE_CALL(bench_pingpong(&cfg, &res));
+		int err = errno;
+
+		grade_fail_clear();
+		if (rc == -1 && err == ENOSYS)
+			GRADE_IMPLEMENTED(rc, "bench_pingpong", step_of(mech));
+		ck_assert_msg(rc == 0,
+			      "a %s ping-pong whose %u%s %s() call was "
+			      "interrupted by a signal (EINTR) failed with %s: "
+			      "EINTR means nothing happened yet, call it again",
+			      bench_mech_name(mech), nth,
+			      nth == 1 ? "st" : nth == 2 ? "nd" : nth == 3 ? "rd"
+									 : "th",
+			      function, ipc_errno_name(err));
+	}
+}
+
+/** Bytes of heap a second, identical @p cfg ping-pong kept. */
+static size_t
+heap_kept(struct bench_config *cfg)
+{
+	size_t before;
+
+	run_and_check(cfg, false, false);
+	before = grade_heap_in_use();
+	run_and_check(cfg, false, false);
+	return grade_heap_in_use() > before ? grade_heap_in_use() - before : 0;
+}
+
 START_TEST(test_pipe_pingpong_every_size)
 {
+	struct bench_config cfg;
+	size_t kept;
+
 	every_size(BENCH_PIPE, false);
+	/* One measured iteration: elapsed is that one sample. */
+	cfg = small_config(BENCH_PIPE, 64);
+	cfg.iters = 1;
+	run_and_check(&cfg, false, false);
+	/* What a run allocates, it frees: the messages, the samples. */
+	cfg = small_config(BENCH_PIPE, 1u << 20);
+	kept = heap_kept(&cfg);
+	cfg = small_config(BENCH_PIPE, 1);
+	cfg.iters = 10000;
+	kept += heap_kept(&cfg);
+	ck_assert_msg(kept < 4096,
+		      "two pipe ping-pongs of 1 MiB (3 iterations) and of 1 "
+		      "byte (10000 iterations), each run twice, kept %zu bytes "
+		      "of heap the second time: free the messages and the "
+		      "samples before returning",
+		      kept);
 }
 END_TEST
 
@@ -734,6 +845,7 @@ END_TEST
 START_TEST(test_pipe_survives_short_io)
 {
 	short_io(BENCH_PIPE);
+	interrupted(BENCH_PIPE, "waitpid", 1);
 }
 END_TEST
 
@@ -752,6 +864,7 @@ END_TEST
 START_TEST(test_fifo_survives_short_io)
 {
 	short_io(BENCH_FIFO);
+	interrupted(BENCH_FIFO, "open", 1);
 }
 END_TEST
 
@@ -805,6 +918,36 @@ faulty_echo(struct bench_chan *ch, const struct bench_config *cfg)
 	return 0;
 }
 
+/** An echo that does its work, then fails (its exit status is 1). */
+static int
+failing_echo(struct bench_chan *ch, const struct bench_config *cfg)
+{
+	bench_echo(ch, cfg);
+	return -1;
+}
+
+/** An echo that takes the first message, closes every pipe end it reads
+ *  from, then replies and fails: the parent's next write has no reader. */
+static int
+closing_echo(struct bench_chan *ch, const struct bench_config *cfg)
+{
+	unsigned char *buf = malloc(cfg->size);
+
+	if (buf == NULL || bench_chan_recv(ch, buf, cfg->size) == -1)
+		return -1;
+	for (int fd = 0; fd < 1024; fd++) {
+		struct stat st;
+		int flags = fcntl(fd, F_GETFL);
+
+		if (flags != -1 && (flags & O_ACCMODE) == O_RDONLY &&
+		    fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+			close(fd);
+	}
+	bench_chan_send(ch, buf, cfg->size);
+	free(buf);
+	return -1;
+}
+
 /** A stream sender that corrupts or loses one message. */
 static int
 faulty_sender(struct bench_chan *ch, const struct bench_config *cfg)
@@ -829,9 +972,9 @@ faulty_sender(struct bench_chan *ch, const struct bench_config *cfg)
 
 /** Run over a pipe with a faulty peer: the harness must say EBADMSG. */
 static void
-expect_bad_message(bool stream, const char *what)
+expect_bad_message(enum bench_mech mech, bool stream, const char *what)
 {
-	struct bench_config cfg = small_config(BENCH_PIPE, 4096);
+	struct bench_config cfg = small_config(mech, 4096);
 	struct bench_result res;
 	int rc;
 
@@ -842,36 +985,506 @@ expect_bad_message(bool stream, const char *what)
 			       : bench_pingpong(&cfg, &res));
 	if (rc == -1 && errno == ENOSYS)
 		GRADE_IMPLEMENTED(rc, stream ? "bench_stream" : "bench_pingpong",
-				  2);
+				  step_of(mech));
 	ck_assert_msg(rc == -1 && errno == EBADMSG,
-		      "%s in measured iteration 2 of 6, and %s() returned %d "
+		      "%s in measured iteration 2 of 6 over %s, and %s() "
+		      "returned %d "
 		      "(%s); expected -1 with EBADMSG: check every byte of "
 		      "every message received against the pattern of its "
 		      "number (bench_check()), and stop at the first that "
 		      "differs",
-		      what, stream ? "bench_stream" : "bench_pingpong", rc,
+		      what, bench_mech_name(mech),
+		      stream ? "bench_stream" : "bench_pingpong", rc,
 		      rc == 0 ? "success" : ipc_errno_name(errno));
 }
 
 START_TEST(test_pingpong_detects_bad_reply)
 {
 	fault = FLIP_BYTE;
-	expect_bad_message(false, "the peer flipped one bit in the middle of "
+	expect_bad_message(BENCH_PIPE, false, "the peer flipped one bit in the middle of "
 				  "a 4096-byte reply");
 	fault = STALE_REPLY;
-	expect_bad_message(false, "the peer sent back the previous message "
+	expect_bad_message(BENCH_PIPE, false, "the peer sent back the previous message "
 				  "instead of the current one");
+	{
+		struct bench_config cfg = small_config(BENCH_PIPE, 64);
+		struct bench_result res;
+		int rc;
+
+		cfg.peer = failing_echo;
+		errno = 0;
+		rc = GRADE_CALL(bench_pingpong(&cfg, &res));
+		ck_assert_msg(rc == -1 && errno == EIO,
+			      "the child echoed every message, then failed (its "
+			      "exit status was 1), and bench_pingpong() returned "
+			      "%d (%s); expected -1 with EIO: reap the child and "
+			      "look at its status (WIFEXITED, WEXITSTATUS 0)",
+			      rc, rc == 0 ? "success" : ipc_errno_name(errno));
+	}
+	{
+		/* The child closed its end: the next write has no reader. */
+		struct bench_config cfg = small_config(BENCH_PIPE, 64);
+		struct bench_result res;
+		sigset_t before, after, pending;
+		int rc, err;
+
+		cfg.peer = closing_echo;
+		sigprocmask(SIG_SETMASK, NULL, &before);
+		errno = 0;
+		rc = GRADE_CALL(bench_pingpong(&cfg, &res));
+		err = errno;
+		sigprocmask(SIG_SETMASK, NULL, &after);
+		sigpending(&pending);
+		ck_assert_msg(rc == -1 && (err == EPIPE || err == EIO),
+			      "the child closed the pipe it reads after the "
+			      "first message, and bench_pingpong() returned %d "
+			      "(%s); expected -1 with EPIPE",
+			      rc, rc == 0 ? "success" : ipc_errno_name(err));
+		ck_assert_msg(!sigismember(&pending, SIGPIPE) &&
+				      sigismember(&before, SIGPIPE) ==
+					      sigismember(&after, SIGPIPE),
+			      "after a write with no reader, SIGPIPE is %s: "
+			      "block SIGPIPE while the benchmark runs, then take "
+			      "back the SIGPIPE it raised (sigtimedwait() with a "
+			      "zero timeout) and restore the mask",
+			      sigismember(&pending, SIGPIPE) ? "still pending"
+							     : "blocked still");
+	}
 }
 END_TEST
 
 START_TEST(test_stream_detects_bad_message)
 {
 	fault = FLIP_BYTE;
-	expect_bad_message(true, "the sender flipped one bit in the middle of "
+	expect_bad_message(BENCH_PIPE, true, "the sender flipped one bit in the middle of "
 				 "a 4096-byte message");
 	fault = LOSE_MESSAGE;
-	expect_bad_message(true, "the sender lost a message (it sent the next "
+	expect_bad_message(BENCH_PIPE, true, "the sender lost a message (it sent the next "
 				 "one in its place)");
+}
+END_TEST
+
+/* ------------------------------- channels that fail, steps 2 to 5 */
+
+/** A call bench_chan_create() may make that a test makes fail, and the
+ *  errno it fails with (one no channel can get past). */
+static const struct {
+	const char *function;
+	int err;
+} create_calls[] = {
+	{ "pipe2", EMFILE },	  { "pipe", EMFILE },	 { "mkfifo", EACCES },
+	{ "socketpair", EMFILE }, { "msgget", ENOSPC },	 { "mq_open", EMFILE },
+	{ "mmap", ENOMEM },	  { "sem_init", EINVAL }, { "socket", EMFILE },
+	{ "bind", EACCES },	  { "listen", EADDRINUSE },
+	{ "connect", ECONNREFUSED },
+	{ "malloc", ENOMEM },	  { "calloc", ENOMEM },
+};
+
+/** Open a channel of @p mech, or fail the test (not implemented: the
+ *  step's message). */
+static struct bench_chan *
+create_or_fail(enum bench_mech mech, size_t max_size, const char *dir)
+{
+	struct bench_chan *ch;
+
+	errno = 0;
+	ch = GRADE_CALL(bench_chan_create(mech, max_size, dir));
+	if (ch == NULL)
+		GRADE_IMPLEMENTED(-1, "bench_chan_create", step_of(mech));
+	ck_assert_msg(ch != NULL, "bench_chan_create(%s, %zu) failed: %s",
+		      bench_mech_name(mech), max_size, ipc_errno_name(errno));
+	return ch;
+}
+
+/** This process's virtual memory size in KiB (VmSize), or 0. */
+static long
+vm_size_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmSize: %ld", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/** bench_chan_create(@p mech) with each call it makes failing in turn
+ *  (the 1st, 2nd... of each kind): NULL, with that call's errno, and
+ *  nothing left open or in the directory. */
+static void
+create_fails_cleanly(enum bench_mech mech)
+{
+	char left[256] = "", what[64];
+	int files = dir_entries(left, sizeof(left));
+
+	size_t heap = 0;
+	long vm = 0;
+
+	/* bench_chan_close() frees and unmaps what bench_chan_create()
+	 * made: 20 channels (after 5 first) leave nothing. */
+	for (int k = 0; k < 25; k++) {
+		if (k == 5) {
+			heap = grade_heap_in_use();
+			vm = vm_size_kib();
+		}
+		bench_chan_close(create_or_fail(mech, 100003, grade_tmpdir()));
+	}
+	heap = grade_heap_in_use() > heap ? grade_heap_in_use() - heap : 0;
+	vm = vm_size_kib() - vm;
+	ck_assert_msg(heap < 4096 && vm < 1024,
+		      "20 %s channels made and closed kept %zu bytes of heap "
+		      "and %ld KiB of memory mappings: bench_chan_close() "
+		      "frees every buffer and munmap()s every mapping "
+		      "bench_chan_create() made",
+		      bench_mech_name(mech), heap, vm);
+	snprintf(what, sizeof(what), "bench_chan_create(%s)",
+		 bench_mech_name(mech));
+	for (size_t c = 0; c < GRADE_COUNT(create_calls); c++) {
+		for (unsigned nth = 1; nth <= 4; nth++) {
+			struct bench_chan *ch;
+			char when[256];
+			int err;
+
+			grade_fail_nth(create_calls[c].function, nth,
+				       create_calls[c].err);
+			errno = 0;
+			/* No GRADE_CALL(): its check allocates, and
+			 * malloc() may be armed. */
+			ch = bench_chan_create(mech, 100003, grade_tmpdir());
+			err = errno;
+			if (grade_fail_describe(when, sizeof(when)) > 0 &&
+			    ch != NULL) {
+				grade_fail_clear();
+				bench_chan_close(ch);
+				ck_abort_msg("when %s, %s did not return NULL: a "
+					     "channel that could not be made "
+					     "whole is no channel; free what "
+					     "was made and return NULL with "
+					     "that call's errno",
+					     when, what);
+			}
+			errno = err;
+			if (!grade_expect_clean_failure(ch == NULL ? -1 : 0,
+							create_calls[c].err,
+							what)) {
+				/* Fewer such calls: it ran normally. */
+				ck_assert_msg(ch != NULL, "%s failed: %s",
+					      what, ipc_errno_name(err));
+				bench_chan_close(ch);
+				break;
+			}
+			ck_assert_msg(dir_entries(left, sizeof(left)) == files,
+				      "when %s could not be made (a call "
+				      "failed), it left \"%s\" in the "
+				      "directory it was given: remove what "
+				      "was made before the failure",
+				      what, left);
+		}
+	}
+}
+
+/** What the helper at the other end of a test's channel does. */
+static struct {
+	struct bench_chan *ch; /**< the channel (the helper's copy) */
+	size_t send_len;       /**< bytes of its one message (0: none) */
+} other;
+
+/** The other end, in a helper: attach as end 1, send one message of
+ *  other.send_len bytes (bench_fill() of seq 0), if any, and close. */
+static int
+other_end(void *arg)
+{
+	unsigned char *buf = NULL;
+	int rc;
+
+	(void)arg;
+	rc = bench_chan_attach(other.ch, 1, getppid());
+	if (rc == 0 && other.send_len > 0) {
+		buf = malloc(other.send_len);
+		rc = -1;
+		if (buf != NULL) {
+			bench_fill(buf, other.send_len, 0);
+			rc = bench_chan_send(other.ch, buf, other.send_len);
+		}
+	}
+	free(buf);
+	bench_chan_close(other.ch);
+	return rc == 0 ? 0 : 1;
+}
+
+/** A channel of @p mech for messages up to @p max_size bytes: end 1 in
+ *  a helper (other_end(), which sends @p send_len bytes if not 0, then
+ *  closes), end 0 attached here. */
+static struct bench_chan *
+open_with_helper(enum bench_mech mech, size_t max_size, size_t send_len,
+		 pid_t *helper)
+{
+	struct bench_chan *ch = create_or_fail(mech, max_size, grade_tmpdir());
+	int rc;
+
+	other.ch = ch;
+	other.send_len = send_len;
+	*helper = grade_spawn(other_end, NULL);
+	errno = 0;
+	rc = GRADE_CALL(bench_chan_attach(ch, 0, *helper));
+	ck_assert_msg(rc == 0, "bench_chan_attach() of end 0 of a %s channel "
+			       "failed: %s",
+		      bench_mech_name(mech), ipc_errno_name(errno));
+	return ch;
+}
+
+/** Close the test's end of @p ch, and collect the helper. */
+static void
+close_with_helper(struct bench_chan *ch, pid_t helper, enum bench_mech mech)
+{
+	int status;
+
+	bench_chan_close(ch);
+	status = grade_join(helper, 5000);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the test's process at end 1 of a %s channel could not "
+		      "attach, send its message or close: bench_chan_attach(ch, "
+		      "1, parent) and bench_chan_send() must work in a child",
+		      bench_mech_name(mech));
+}
+
+/** The calls that receive, each failing with an errno of its own. */
+static const struct {
+	const char *function;
+	int err;
+} recv_calls[] = {
+	{ "read", EIO },	  { "readv", EIO },	   { "recv", ECONNRESET },
+	{ "recvmsg", ECONNRESET }, { "msgrcv", EIDRM }, { "mq_receive", EBADF },
+};
+
+/** bench_chan_recv() of @p len bytes on @p ch with the first receiving
+ *  call failing: -1 with its errno. Returns whether a call failed. */
+static bool
+recv_fails(struct bench_chan *ch, enum bench_mech mech, size_t len)
+{
+	unsigned char *buf = malloc(len);
+	char when[256] = "";
+	int rc, err, want = 0;
+
+	ck_assert(buf != NULL);
+	for (size_t c = 0; c < GRADE_COUNT(recv_calls); c++)
+		grade_fail_nth(recv_calls[c].function, 1, recv_calls[c].err);
+	errno = 0;
+	rc = bench_chan_recv(ch, buf, len);
+	err = errno;
+	grade_fail_describe(when, sizeof(when));
+	for (size_t c = 0; c < GRADE_COUNT(recv_calls); c++)
+		if (grade_fail_calls(recv_calls[c].function) > 0)
+			want = recv_calls[c].err;
+	grade_fail_clear();
+	free(buf);
+	if (when[0] == '\0')
+		return false;
+	ck_assert_msg(rc == -1 && err == want,
+		      "when %s, bench_chan_recv() over %s returned %d (%s); "
+		      "expected -1 with %s: a call that fails for good ends the "
+		      "receive with its errno (only EINTR is retried)",
+		      when, bench_mech_name(mech), rc,
+		      rc == 0 ? "success" : ipc_errno_name(err),
+		      ipc_errno_name(want));
+	return true;
+}
+
+/** @p mech's byte stream: EPIPE once the other end closed, a failed
+ *  read()'s errno when one fails. */
+static void
+stream_recv_failures(enum bench_mech mech)
+{
+	unsigned char buf[64];
+	pid_t helper;
+	struct bench_chan *ch = open_with_helper(mech, sizeof(buf), 0, &helper);
+	int rc;
+
+	recv_fails(ch, mech, sizeof(buf));
+	errno = 0;
+	rc = bench_chan_recv(ch, buf, sizeof(buf));
+	ck_assert_msg(rc == -1 && errno == EPIPE,
+		      "the other end of a %s channel closed without sending "
+		      "anything, and bench_chan_recv() returned %d (%s); "
+		      "expected -1 with EPIPE: read() returning 0 is the end "
+		      "of the stream (EOF), not a short read",
+		      bench_mech_name(mech), rc,
+		      rc == 0 ? "success" : ipc_errno_name(errno));
+	close_with_helper(ch, helper, mech);
+}
+
+/** The channel functions' own checks: a channel of an unknown mechanism
+ *  or size, an end that is not 0 or 1, a message of 0 bytes or larger
+ *  than the channel's largest. */
+static void
+bad_arguments(void)
+{
+	unsigned char buf[65];
+	struct bench_chan *ch;
+	void (*old_pipe)(int);
+	int rc;
+
+	errno = 0;
+	ch = GRADE_CALL(bench_chan_create(BENCH_N_MECHS, 64, grade_tmpdir()));
+	ck_assert_msg(ch == NULL && errno == EINVAL,
+		      "bench_chan_create() of mechanism %d (BENCH_N_MECHS: none) "
+		      "%s%s; expected NULL with EINVAL",
+		      (int)BENCH_N_MECHS, ch != NULL ? "made a channel" : "failed with ",
+		      ch != NULL ? "" : ipc_errno_name(errno));
+	for (int big = 0; big < 2; big++) {
+		size_t size = big ? BENCH_MAX_SIZE + 1 : 0;
+
+		errno = 0;
+		ch = GRADE_CALL(bench_chan_create(BENCH_PIPE, size, grade_tmpdir()));
+		if (ch != NULL)
+			bench_chan_close(ch);
+		ck_assert_msg(ch == NULL && errno == EINVAL,
+			      "bench_chan_create() of a pipe for messages of up "
+			      "to %zu bytes %s%s; expected NULL with EINVAL (1 "
+			      "to BENCH_MAX_SIZE)",
+			      size, ch != NULL ? "made a channel" : "failed with ",
+			      ch != NULL ? "" : ipc_errno_name(errno));
+	}
+	/* A message sent in spite of its size must not kill the test. */
+	old_pipe = signal(SIGPIPE, SIG_IGN);
+	ch = create_or_fail(BENCH_PIPE, 64, grade_tmpdir());
+	memset(buf, 0, sizeof(buf));
+	errno = 0;
+	rc = bench_chan_send(ch, buf, 1);
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "bench_chan_send() on a channel not attached yet returned "
+		      "%d (%s); expected -1 with EINVAL",
+		      rc, rc == 0 ? "success" : ipc_errno_name(errno));
+	errno = 0;
+	rc = bench_chan_attach(ch, 2, getpid());
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "bench_chan_attach() of end 2 returned %d (%s); expected "
+		      "-1 with EINVAL: the ends are 0 (parent) and 1 (child)",
+		      rc, rc == 0 ? "success" : ipc_errno_name(errno));
+	ck_assert_int_eq(bench_chan_attach(ch, 0, getpid()), 0);
+	errno = 0;
+	rc = bench_chan_attach(ch, 0, getpid());
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "a second bench_chan_attach() of the same channel returned "
+		      "%d (%s); expected -1 with EINVAL",
+		      rc, rc == 0 ? "success" : ipc_errno_name(errno));
+	for (int k = 0; k < 4; k++) {
+		size_t len = k % 2 ? 65 : 0;
+		int want = len ? EMSGSIZE : EINVAL;
+
+		errno = 0;
+		rc = k < 2 ? bench_chan_send(ch, buf, len)
+			   : bench_chan_recv(ch, buf, len);
+		ck_assert_msg(rc == -1 && errno == want,
+			      "%s() of %zu bytes on a channel for messages of "
+			      "up to 64 returned %d (%s); expected -1 with %s",
+			      k < 2 ? "bench_chan_send" : "bench_chan_recv", len,
+			      rc, rc == 0 ? "success" : ipc_errno_name(errno),
+			      ipc_errno_name(want));
+	}
+	bench_chan_close(ch);
+	signal(SIGPIPE, old_pipe);
+	errno = 0;
+	rc = bench_chan_close(NULL);
+	ck_assert_msg(rc == -1 && errno == EINVAL,
+		      "bench_chan_close(NULL) returned %d (%s); expected -1 "
+		      "with EINVAL",
+		      rc, rc == 0 ? "success" : ipc_errno_name(errno));
+}
+
+/** End 0 of a @p mech channel attached (the ends it does not keep
+ *  closed), the fds it closed opened again by this process: closing the
+ *  channel must leave them alone. */
+static void
+close_only_own(enum bench_mech mech)
+{
+	struct bench_chan *ch = create_or_fail(mech, 64, grade_tmpdir());
+	int fds[4], n = 0;
+
+	ck_assert_int_eq(bench_chan_attach(ch, 0, getpid()), 0);
+	/* The lowest free numbers: those the attach closed. */
+	for (int i = 0; i < 4; i++) {
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		ck_assert_msg(fds[i] != -1, "grader: open: %s", strerror(errno));
+	}
+	bench_chan_close(ch);
+	for (int i = 0; i < 4; i++) {
+		bool open_now = fcntl(fds[i], F_GETFD) != -1;
+
+		if (open_now)
+			close(fds[i]);
+		else
+			n = fds[i];
+	}
+	ck_assert_msg(n == 0,
+		      "bench_chan_close() of a %s channel closed fd %d, which "
+		      "the channel had closed already (in bench_chan_attach()) "
+		      "and this process had opened again: mark a descriptor "
+		      "closed (-1) when you close it, and close only those "
+		      "still open",
+		      bench_mech_name(mech), n);
+}
+
+/** bench_echo() and bench_stream_send() of 1 MiB messages over a pipe
+ *  whose other end closed: -1, and their buffer freed. */
+static void
+peers_free_buffer(void)
+{
+	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+
+	for (int stream = 0; stream < 2; stream++) {
+		struct bench_config cfg = small_config(BENCH_PIPE, 1u << 20);
+		pid_t helper;
+		struct bench_chan *ch =
+			open_with_helper(BENCH_PIPE, cfg.size, 0, &helper);
+		size_t before = grade_heap_in_use(), kept;
+		int rc = stream ? bench_stream_send(ch, &cfg)
+				: bench_echo(ch, &cfg);
+
+		kept = grade_heap_in_use() > before ? grade_heap_in_use() - before
+						    : 0;
+		close_with_helper(ch, helper, BENCH_PIPE);
+		ck_assert_msg(rc == -1 && kept < 4096,
+			      "%s() of 1 MiB messages to a peer that closed "
+			      "returned %d and kept %zu bytes of heap; expected "
+			      "-1, and its message buffer freed on every path",
+			      stream ? "bench_stream_send" : "bench_echo", rc,
+			      kept);
+	}
+	signal(SIGPIPE, old_pipe);
+}
+
+START_TEST(test_pipes_report_failures)
+{
+	static const enum bench_mech mechs[] = { BENCH_PIPE, BENCH_FIFO,
+						 BENCH_SOCKETPAIR };
+	struct bench_chan *ch;
+
+	for (size_t m = 0; m < GRADE_COUNT(mechs); m++) {
+		create_fails_cleanly(mechs[m]);
+		stream_recv_failures(mechs[m]);
+	}
+	bad_arguments();
+	close_only_own(BENCH_PIPE);
+	close_only_own(BENCH_SOCKETPAIR);
+	peers_free_buffer();
+	/* FIFOs need the caller's directory. */
+	errno = 0;
+	ch = GRADE_CALL(bench_chan_create(BENCH_FIFO, 64, NULL));
+	if (ch != NULL)
+		bench_chan_close(ch);
+	ck_assert_msg(ch == NULL && errno == EINVAL,
+		      "bench_chan_create(BENCH_FIFO) with no directory (NULL) "
+		      "%s%s; expected NULL with EINVAL: FIFOs go in the "
+		      "directory the caller gives, never a place of your "
+		      "choosing",
+		      ch != NULL ? "made a channel" : "failed with ",
+		      ch != NULL ? "" : ipc_errno_name(errno));
 }
 END_TEST
 
@@ -974,40 +1587,89 @@ START_TEST(test_posix_mq_stream_every_size)
 }
 END_TEST
 
-/** A ping-pong of 20000-byte messages with the @p nth call of
- *  @p function interrupted (EINTR), in the parent or the child. */
-static void
-interrupted(enum bench_mech mech, const char *function, unsigned nth)
-{
-	struct bench_config cfg = small_config(mech, 20000);
-
-	grade_fail_nth(function, nth, EINTR);
-	errno = 0;
-	{
-		struct bench_result res;
-		int rc = GRADE_CALL(bench_pingpong(&cfg, &res));
-		int err = errno;
-
-		grade_fail_clear();
-		if (rc == -1 && err == ENOSYS)
-			GRADE_IMPLEMENTED(rc, "bench_pingpong", step_of(mech));
-		ck_assert_msg(rc == 0,
-			      "a %s ping-pong whose %u%s %s() call was "
-			      "interrupted by a signal (EINTR) failed with %s: "
-			      "EINTR means nothing happened yet, call it again",
-			      bench_mech_name(mech), nth,
-			      nth == 1 ? "st" : nth == 2 ? "nd" : nth == 3 ? "rd"
-									 : "th",
-			      function, ipc_errno_name(err));
-	}
-}
-
 START_TEST(test_queues_retry_eintr)
 {
 	interrupted(BENCH_SYSV_MQ, "msgsnd", 2);
 	interrupted(BENCH_SYSV_MQ, "msgrcv", 3);
 	interrupted(BENCH_POSIX_MQ, "mq_send", 2);
 	interrupted(BENCH_POSIX_MQ, "mq_receive", 3);
+}
+END_TEST
+
+/** @p mech's messages: a message of @p sent bytes received as one of
+ *  @p asked: -1 with EPROTO (or one of @p also), never a byte written
+ *  past the @p asked given. */
+static void
+wrong_size(enum bench_mech mech, size_t sent, size_t asked, int also,
+	   const char *how)
+{
+	unsigned char buf[512];
+	pid_t helper;
+	struct bench_chan *ch = open_with_helper(mech, 256, sent, &helper);
+	size_t changed = sizeof(buf);
+	int rc, err;
+
+	memset(buf, 0x5a, sizeof(buf));
+	errno = 0;
+	rc = bench_chan_recv(ch, buf, asked);
+	err = errno;
+	for (size_t i = sizeof(buf); i > asked; i--)
+		if (buf[i - 1] != 0x5a)
+			changed = i - 1;
+	ck_assert_msg(changed == sizeof(buf),
+		      "bench_chan_recv() of %zu bytes over %s wrote byte %zu of "
+		      "the buffer, past them, when a %zu-byte message came: "
+		      "receive a piece into space of the size the call is "
+		      "given (%s), then copy what belongs to the message",
+		      asked, bench_mech_name(mech), changed, sent, how);
+	ck_assert_msg(rc == -1 && (err == EPROTO || (also != 0 && err == also)),
+		      "the other end sent a %zu-byte message, and "
+		      "bench_chan_recv() of %zu bytes over %s returned %d (%s); "
+		      "expected -1 with EPROTO: check the size of each piece "
+		      "received (the call returns it)",
+		      sent, asked, bench_mech_name(mech), rc,
+		      rc == 0 ? "success" : ipc_errno_name(err));
+	close_with_helper(ch, helper, mech);
+}
+
+/** @p mech's messages: a failed receive's errno, and the message still
+ *  there for the next bench_chan_recv(). */
+static void
+message_recv_failure(enum bench_mech mech)
+{
+	unsigned char buf[200];
+	pid_t helper;
+	struct bench_chan *ch = open_with_helper(mech, 256, sizeof(buf), &helper);
+	int rc;
+
+	if (recv_fails(ch, mech, sizeof(buf))) {
+		errno = 0;
+		rc = bench_chan_recv(ch, buf, sizeof(buf));
+		ck_assert_msg(rc == 0 && bench_check(buf, sizeof(buf), 0) == 0,
+			      "after a receive over %s that failed (an "
+			      "injected failure, nothing taken from the "
+			      "queue), the next bench_chan_recv() %s: the "
+			      "message must still be there, whole",
+			      bench_mech_name(mech),
+			      rc == 0 ? "gave other bytes" : ipc_errno_name(errno));
+	}
+	close_with_helper(ch, helper, mech);
+}
+
+START_TEST(test_queues_report_failures)
+{
+	create_fails_cleanly(BENCH_SYSV_MQ);
+	create_fails_cleanly(BENCH_POSIX_MQ);
+	/* msgrcv() without MSG_NOERROR refuses a larger message: E2BIG. */
+	wrong_size(BENCH_SYSV_MQ, 100, 200, 0, "msgrcv() returns its size");
+	wrong_size(BENCH_SYSV_MQ, 200, 100, E2BIG,
+		   "msgrcv() into scratch space of a whole piece");
+	wrong_size(BENCH_POSIX_MQ, 100, 200, 0,
+		   "mq_receive() returns its size");
+	wrong_size(BENCH_POSIX_MQ, 200, 100, 0,
+		   "mq_receive() into scratch space of mq_msgsize bytes");
+	message_recv_failure(BENCH_SYSV_MQ);
+	message_recv_failure(BENCH_POSIX_MQ);
 }
 END_TEST
 
@@ -1056,6 +1718,121 @@ START_TEST(test_shm_spin_on_one_cpu)
 	run_and_check(&cfg, false, false);
 	run_and_check(&cfg, true, false);
 	sched_setaffinity(0, sizeof(all), &all);
+}
+END_TEST
+
+/** Guard bytes after a peer's buffer: bench_chan_recv() must leave them. */
+#define GUARD_BYTES 16384
+
+/** A stream peer that sends through the channel's functions, as any
+ *  program would: bench_fill(), then bench_chan_send(). */
+static int
+api_sender(struct bench_chan *ch, const struct bench_config *cfg)
+{
+	unsigned char *buf = malloc(cfg->size);
+	int rc = buf == NULL ? -1 : 0;
+
+	for (unsigned i = 0; i < cfg->warmup + cfg->iters && rc == 0; i++) {
+		bench_fill(buf, cfg->size, i);
+		rc = bench_chan_send(ch, buf, cfg->size);
+	}
+	free(buf);
+	return rc;
+}
+
+/** A ping-pong peer that receives and sends through the channel's
+ *  functions, into a buffer with guard bytes after it. A message that is
+ *  not the one sent, or a guard byte changed, and it sends back a reply
+ *  with its first byte changed: the harness then sees EBADMSG. */
+static int
+api_echo(struct bench_chan *ch, const struct bench_config *cfg)
+{
+	unsigned char *buf = malloc(cfg->size + GUARD_BYTES);
+	int rc = buf == NULL ? -1 : 0;
+
+	if (buf != NULL)
+		memset(buf + cfg->size, 0x5a, GUARD_BYTES);
+	for (unsigned i = 0; i < cfg->warmup + cfg->iters && rc == 0; i++) {
+		bool bad;
+
+		if (bench_chan_recv(ch, buf, cfg->size) == -1) {
+			rc = -1;
+			break;
+		}
+		bad = bench_check(buf, cfg->size, i) == -1;
+		for (size_t k = 0; k < GUARD_BYTES; k++)
+			bad = bad || buf[cfg->size + k] != 0x5a;
+		if (bad)
+			buf[0] ^= 0x01;
+		rc = bench_chan_send(ch, buf, cfg->size);
+	}
+	free(buf);
+	return rc;
+}
+
+START_TEST(test_shm_serves_api_peers)
+{
+	static const size_t sizes[] = { 1, 3001, 4099, 100003, 1u << 20 };
+	static const enum bench_mech mechs[] = { BENCH_SHM_SEM,
+						 BENCH_SHM_SPIN };
+
+	for (size_t m = 0; m < GRADE_COUNT(mechs); m++) {
+		for (size_t s = 0; s < GRADE_COUNT(sizes); s++) {
+			struct bench_config cfg = small_config(mechs[m], sizes[s]);
+			struct bench_result res;
+			int rc;
+
+			cfg.iters = 3;
+			for (int stream = 0; stream < 2; stream++) {
+				cfg.peer = stream ? api_sender : api_echo;
+				errno = 0;
+				rc = GRADE_CALL(stream ? bench_stream(&cfg, &res)
+						       : bench_pingpong(&cfg, &res));
+				if (rc == -1 && errno == ENOSYS)
+					GRADE_IMPLEMENTED(rc,
+							  stream ? "bench_stream"
+								 : "bench_pingpong",
+							  4);
+				ck_assert_msg(
+					rc == 0,
+					"a %s %s of %zu-byte messages, with a "
+					"peer that %s with bench_chan_send()%s, "
+					"failed with %s: %s",
+					bench_mech_name(mechs[m]),
+					stream ? "stream" : "ping-pong",
+					sizes[s],
+					stream ? "sends bench_fill()'s messages"
+					       : "receives with bench_chan_recv() "
+						 "and sends back",
+					stream ? "" : " (checking every byte, "
+						      "and that nothing was "
+						      "written past the message)",
+					ipc_errno_name(errno),
+					"the benchmarks and bench_chan_send() "
+					"and bench_chan_recv() must cut a "
+					"message into the same pieces, each "
+					"the right length, and copy each "
+					"whole; a benchmark that writes or "
+					"checks messages in the slots must "
+					"find each byte where bench_fill() "
+					"puts it");
+			}
+		}
+		fault = FLIP_BYTE;
+		expect_bad_message(mechs[m], false,
+				   "the peer flipped one bit in the middle of "
+				   "a 4096-byte reply");
+		expect_bad_message(mechs[m], true,
+				   "the sender flipped one bit in the middle "
+				   "of a 4096-byte message");
+	}
+}
+END_TEST
+
+START_TEST(test_shm_create_fails_cleanly)
+{
+	create_fails_cleanly(BENCH_SHM_SEM);
+	create_fails_cleanly(BENCH_SHM_SPIN);
 }
 END_TEST
 
@@ -1109,7 +1886,279 @@ START_TEST(test_tcp_survives_short_io)
 }
 END_TEST
 
+/** The address the one AF_INET socket of this process is bound to, into
+ *  @p addr; false if it has none. */
+static bool
+inet_socket_address(struct sockaddr_in *addr)
+{
+	for (int fd = 0; fd < 1024; fd++) {
+		socklen_t len = sizeof(*addr);
+
+		memset(addr, 0, sizeof(*addr));
+		if (getsockname(fd, (struct sockaddr *)addr, &len) == 0 &&
+		    addr->sin_family == AF_INET)
+			return true;
+	}
+	return false;
+}
+
+/** A @p mech ping-pong with the parent's accept() interrupted, then
+ *  failing for good: it goes on after EINTR, and reports the failure. */
+static void
+accept_fails(enum bench_mech mech)
+{
+	static const char *const accepts[] = { "accept4", "accept" };
+	struct bench_config cfg = small_config(mech, 64);
+	struct bench_result res;
+	int rc, err;
+
+	for (int fail = 0; fail < 2; fail++) {
+		for (size_t a = 0; a < GRADE_COUNT(accepts); a++)
+			grade_fail_nth(accepts[a], 1, fail ? EMFILE : EINTR);
+		errno = 0;
+		rc = GRADE_CALL(bench_pingpong(&cfg, &res));
+		err = errno;
+		grade_fail_clear();
+		ck_assert_msg(fail ? rc == -1 && err == EMFILE : rc == 0,
+			      "a %s ping-pong whose accept() %s returned %d "
+			      "(%s); expected %s",
+			      bench_mech_name(mech),
+			      fail ? "failed with EMFILE" : "was interrupted (EINTR)",
+			      rc, rc == 0 ? "success" : ipc_errno_name(err),
+			      fail ? "-1 with EMFILE: a failed accept() ends "
+				     "the benchmark with its errno"
+				   : "0: EINTR means nothing happened yet, "
+				     "call accept() again");
+	}
+}
+
+/** End 1 of a @p mech channel (it connects) with its connect() failing:
+ *  -1 with connect()'s errno, and no socket left open. */
+static void
+connect_fails(enum bench_mech mech)
+{
+	struct bench_chan *ch = create_or_fail(mech, 64, grade_tmpdir());
+	char when[256] = "";
+	int rc, err;
+
+	grade_fail_nth("connect", 1, ECONNREFUSED);
+	errno = 0;
+	rc = GRADE_CALL(bench_chan_attach(ch, 1, getpid()));
+	err = errno;
+	grade_fail_describe(when, sizeof(when));
+	grade_fail_clear();
+	bench_chan_close(ch);
+	/* A socket it left open shows at the end of the test. */
+	ck_assert_msg(when[0] == '\0' || (rc == -1 && err == ECONNREFUSED),
+		      "when %s, bench_chan_attach() of end 1 of a %s channel "
+		      "returned %d (%s); expected -1 with ECONNREFUSED: a "
+		      "connect() that fails ends the attach with its errno "
+		      "(close the new socket first)",
+		      when, bench_mech_name(mech), rc,
+		      rc == 0 ? "success" : ipc_errno_name(err));
+}
+
+/** bench_chan_send() of a message over @p mech with the first sending
+ *  call failing (ENOBUFS): -1 with that errno. */
+static void
+send_fails(enum bench_mech mech)
+{
+	static const char *const sends[] = { "send", "sendmsg", "write",
+					     "writev" };
+	unsigned char buf[200];
+	char when[256] = "";
+	pid_t helper;
+	struct bench_chan *ch = open_with_helper(mech, 256, 0, &helper);
+	int rc, err;
+
+	bench_fill(buf, sizeof(buf), 0);
+	for (size_t c = 0; c < GRADE_COUNT(sends); c++)
+		grade_fail_nth(sends[c], 1, ENOBUFS);
+	errno = 0;
+	rc = bench_chan_send(ch, buf, sizeof(buf));
+	err = errno;
+	grade_fail_describe(when, sizeof(when));
+	grade_fail_clear();
+	close_with_helper(ch, helper, mech);
+	ck_assert_msg(when[0] == '\0' || (rc == -1 && err == ENOBUFS),
+		      "when %s, bench_chan_send() over %s returned %d (%s); "
+		      "expected -1 with ENOBUFS: a call that fails for good "
+		      "ends the send with its errno (only EINTR is retried)",
+		      when, bench_mech_name(mech), rc,
+		      rc == 0 ? "success" : ipc_errno_name(err));
+}
+
+START_TEST(test_sockets_report_failures)
+{
+	static const enum bench_mech mechs[] = { BENCH_UNIX_STREAM,
+						 BENCH_UNIX_DGRAM, BENCH_TCP };
+	char dir[200];
+	struct bench_chan *ch;
+	size_t len;
+
+	for (size_t m = 0; m < GRADE_COUNT(mechs); m++)
+		create_fails_cleanly(mechs[m]);
+	stream_recv_failures(BENCH_UNIX_STREAM);
+	stream_recv_failures(BENCH_TCP);
+	wrong_size(BENCH_UNIX_DGRAM, 100, 200, 0,
+		   "recv() with MSG_TRUNC returns its size");
+	wrong_size(BENCH_UNIX_DGRAM, 200, 100, 0,
+		   "recv() with MSG_TRUNC returns its size");
+	message_recv_failure(BENCH_UNIX_DGRAM);
+	send_fails(BENCH_UNIX_DGRAM);
+	interrupted(BENCH_UNIX_DGRAM, "send", 2);
+	interrupted(BENCH_UNIX_DGRAM, "recv", 3);
+
+	accept_fails(BENCH_UNIX_STREAM);
+	accept_fails(BENCH_TCP);
+	connect_fails(BENCH_UNIX_STREAM);
+	connect_fails(BENCH_TCP);
+
+	/* A socket file's path longer than sun_path holds. */
+	len = (size_t)snprintf(dir, sizeof(dir), "%s/", grade_tmpdir());
+	while (len < 150)
+		dir[len++] = 'd';
+	dir[len] = '\0';
+	ck_assert_msg(mkdir(dir, 0700) == 0, "grader: mkdir: %s",
+		      strerror(errno));
+	for (size_t m = 0; m < 2; m++) {
+		char left[256] = "";
+		int files = dir_entries(left, sizeof(left));
+
+		errno = 0;
+		ch = GRADE_CALL(bench_chan_create(mechs[m], 64, dir));
+		if (ch != NULL)
+			bench_chan_close(ch);
+		ck_assert_msg(ch == NULL && (errno == ENAMETOOLONG ||
+					     errno == EINVAL),
+			      "a %s channel in a directory whose path is %zu "
+			      "bytes long %s%s; expected NULL with ENAMETOOLONG: "
+			      "a socket file's path must fit in sun_path (%zu "
+			      "bytes with its NUL); never cut it short",
+			      bench_mech_name(mechs[m]), len,
+			      ch != NULL ? "was made" : "failed with ",
+			      ch != NULL ? "" : ipc_errno_name(errno),
+			      sizeof(((struct sockaddr_un *)0)->sun_path));
+		ck_assert_msg(dir_entries(left, sizeof(left)) == files,
+			      "a %s channel in a directory whose path is too "
+			      "long left \"%s\" in the test's directory",
+			      bench_mech_name(mechs[m]), left);
+	}
+	rmdir(dir);
+}
+END_TEST
+
+/** A listening socket among this process's fds: its fd, or -1. */
+static int
+listening_fd(void)
+{
+	for (int fd = 0; fd < 1024; fd++) {
+		int on = 0;
+		socklen_t len = sizeof(on);
+
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 &&
+		    on)
+			return fd;
+	}
+	return -1;
+}
+
+/** A ping-pong peer that first checks that the child holds no listening
+ *  socket (it connects; the listener is the parent's). */
+static int
+listener_free_echo(struct bench_chan *ch, const struct bench_config *cfg)
+{
+	return listening_fd() == -1 ? bench_echo(ch, cfg) : -1;
+}
+
+/** A connected stream socket channel of @p mech: the listener closed in
+ *  both processes, and (Unix) its file unlinked, once connected. */
+static void
+listener_gone(enum bench_mech mech)
+{
+	struct bench_config cfg = small_config(mech, 64);
+	struct bench_result res;
+	char left[256] = "";
+	int files = dir_entries(left, sizeof(left)), fd, rc;
+	pid_t helper;
+	struct bench_chan *ch = open_with_helper(mech, 64, 0, &helper);
+
+	fd = listening_fd();
+	ck_assert_msg(fd == -1,
+		      "after end 0 of a %s channel accepted the connection, fd "
+		      "%d still listens: close the listener then (it accepts "
+		      "one connection; open, it lets any other process "
+		      "connect too)",
+		      bench_mech_name(mech), fd);
+	ck_assert_msg(dir_entries(left, sizeof(left)) == files,
+		      "after end 0 of a %s channel accepted the connection, "
+		      "\"%s\" is still in the directory: unlink the socket file "
+		      "then (a connection needs no name)",
+		      bench_mech_name(mech), left);
+	close_with_helper(ch, helper, mech);
+	cfg.peer = listener_free_echo;
+	errno = 0;
+	rc = GRADE_CALL(bench_pingpong(&cfg, &res));
+	ck_assert_msg(rc == 0,
+		      "a %s ping-pong whose child checks that it holds no "
+		      "listening socket failed with %s%s",
+		      bench_mech_name(mech), ipc_errno_name(errno),
+		      errno == EIO ? ": the child still has the listener the "
+				     "parent made: close its copy before "
+				     "connect()"
+				   : "");
+}
+
+START_TEST(test_stream_listener_is_private)
+{
+	struct bench_chan *ch;
+	struct sockaddr_in addr;
+	bool found;
+
+	/* The TCP listener: on 127.0.0.1 only. */
+	ch = create_or_fail(BENCH_TCP, 64, grade_tmpdir());
+	found = inet_socket_address(&addr);
+	bench_chan_close(ch);
+	ck_assert_msg(found, "bench_chan_create(BENCH_TCP) made no AF_INET "
+			     "socket: listen on 127.0.0.1 before fork()");
+	ck_assert_msg(addr.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+		      "the TCP channel's listener is bound to address "
+		      "0x%08x, not 127.0.0.1: bind it to INADDR_LOOPBACK, or "
+		      "any machine that reaches this one may connect to it",
+		      (unsigned)ntohl(addr.sin_addr.s_addr));
+	listener_gone(BENCH_UNIX_STREAM);
+	listener_gone(BENCH_TCP);
+}
+END_TEST
+
 /* --------------------------------------------------- step 6: signals */
+
+/** Signals the test's handler caught. */
+static volatile sig_atomic_t caught;
+
+/** The test's handler: count. */
+static void
+count_signal(int sig)
+{
+	(void)sig;
+	caught++;
+}
+
+/** A ping-pong peer that, before each reply, sends its parent a SIGUSR2
+ *  (which the parent catches): the parent's wait for the reply is
+ *  interrupted. */
+static int
+interrupting_echo(struct bench_chan *ch, const struct bench_config *cfg)
+{
+	unsigned char buf[BENCH_SIGNAL_MAX_SIZE];
+
+	for (unsigned i = 0; i < cfg->warmup + cfg->iters; i++)
+		if (bench_chan_recv(ch, buf, cfg->size) == -1 ||
+		    kill(getppid(), SIGUSR2) == -1 ||
+		    bench_chan_send(ch, buf, cfg->size) == -1)
+			return -1;
+	return 0;
+}
 
 START_TEST(test_signal_pingpong)
 {
@@ -1118,6 +2167,40 @@ START_TEST(test_signal_pingpong)
 
 		cfg.iters = 30;
 		run_and_check(&cfg, false, false);
+	}
+	{
+		/* Another signal caught while the parent waits for a reply. */
+		struct bench_config cfg = small_config(BENCH_SIGNAL, 4);
+		struct sigaction act = { .sa_handler = count_signal }, old;
+		struct bench_result res;
+		int rc, rc2, err;
+
+		cfg.iters = 30;
+		cfg.peer = interrupting_echo;
+		sigaction(SIGUSR2, &act, &old);
+		errno = 0;
+		rc = GRADE_CALL(bench_pingpong(&cfg, &res));
+		sigaction(SIGUSR2, &old, NULL);
+		err = errno;
+		cfg.peer = failing_echo;
+		errno = 0;
+		rc2 = GRADE_CALL(bench_pingpong(&cfg, &res));
+		ck_assert_msg(rc2 == -1 && errno == EIO,
+			      "a signal ping-pong whose child echoed every "
+			      "message, then failed (exit status 1), returned %d "
+			      "(%s); expected -1 with EIO: keep the errno of "
+			      "the failure through the clean-up",
+			      rc2, rc2 == 0 ? "success" : ipc_errno_name(errno));
+		errno = err;
+		ck_assert_msg(rc == 0,
+			      "a signal ping-pong whose child sends the parent "
+			      "a SIGUSR2 (which the parent catches) before each "
+			      "reply failed with %s%s",
+			      ipc_errno_name(errno),
+			      errno == EINTR ? ": a caught signal interrupts "
+					       "sigwaitinfo() (EINTR): call it "
+					       "again"
+					     : "");
 	}
 }
 END_TEST
@@ -1128,7 +2211,8 @@ static void
 check_signal_state(bool blocked)
 {
 	struct bench_config cfg = small_config(BENCH_SIGNAL, 4);
-	sigset_t usr1, before, after, pending;
+	sigset_t usr1, before, during, after, pending;
+	struct sigaction count = { .sa_handler = count_signal }, old_usr1;
 	struct bench_chan *ch;
 
 	sigemptyset(&usr1);
@@ -1136,11 +2220,39 @@ check_signal_state(bool blocked)
 	sigprocmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &usr1, NULL);
 	sigprocmask(SIG_SETMASK, NULL, &before);
 	run_and_check(&cfg, false, false);
-	/* The channel on its own too: closing it gives the mask back. */
+	/* The channel on its own too: it blocks SIGUSR1 alone, and closing
+	 * it gives the mask back. */
 	ch = bench_chan_create(BENCH_SIGNAL, 4, grade_tmpdir());
 	ck_assert_msg(ch != NULL, "bench_chan_create(BENCH_SIGNAL) failed: %s",
 		      ipc_errno_name(errno));
+	sigprocmask(SIG_SETMASK, NULL, &during);
+	for (int sig = 1; sig < SIGRTMAX; sig++)
+		ck_assert_msg(sig == SIGUSR1 || sigismember(&during, sig) ==
+							sigismember(&before, sig),
+			      "a signal channel %s signal %d (%s) while it was "
+			      "open: block SIGUSR1 alone (sigemptyset(), then "
+			      "sigaddset())",
+			      sigismember(&during, sig) ? "blocked" : "unblocked",
+			      sig, strsignal(sig));
+	if (!blocked) {
+		/* A message it sent that nobody took: dropped at close,
+		 * never delivered once SIGUSR1 is unblocked again. */
+		int value = 7;
+
+		caught = 0;
+		sigaction(SIGUSR1, &count, &old_usr1);
+		ck_assert_int_eq(bench_chan_attach(ch, 0, getpid()), 0);
+		ck_assert_int_eq(bench_chan_send(ch, &value, sizeof(value)), 0);
+	}
 	ck_assert_int_eq(bench_chan_close(ch), 0);
+	if (!blocked) {
+		sigaction(SIGUSR1, &old_usr1, NULL);
+		ck_assert_msg(caught == 0,
+			      "a SIGUSR1 the signal channel sent and nobody took "
+			      "was delivered once the channel was closed: before "
+			      "the mask goes back, drop the pending SIGUSR1 "
+			      "(sigtimedwait() on SIGUSR1 with a zero timeout)");
+	}
 	sigprocmask(SIG_SETMASK, NULL, &after);
 	sigpending(&pending);
 	ck_assert_msg(sigismember(&after, SIGUSR1) == sigismember(&before, SIGUSR1),
@@ -1281,6 +2393,10 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_stream_detects_bad_message), 2, 3, 10,
 	  "after a bad message the harness waited for ever: on failure, "
 	  "kill the child (SIGKILL) before waiting for it" },
+	{ GRADE_REF(test_pipes_report_failures), 2, 2, 10,
+	  "bench_chan_recv() waited for ever after the other end closed: after "
+	  "fork(), each process closes the ends it does not use (or EOF never "
+	  "comes), and read() returning 0 is EOF (EPIPE)" },
 	{ GRADE_REF(test_pingpong_reports_pinning), 2, 2, 10, NULL },
 	{ GRADE_REF(test_demo_verify_step2_matches_reference), 2, 1, 30, NULL },
 	{ GRADE_REF(test_sysv_mq_pingpong_every_size), 3, 3, 30, HANG_SIZES },
@@ -1291,6 +2407,7 @@ static const struct grade_test tests[] = {
 	  "a process gave up when msgrcv() or mq_receive() was interrupted "
 	  "(EINTR), and the other one waits for it for ever: EINTR means "
 	  "nothing happened yet, call it again" },
+	{ GRADE_REF(test_queues_report_failures), 3, 2, 10, NULL },
 	{ GRADE_REF(test_demo_verify_step3_matches_reference), 3, 1, 40, NULL },
 	{ GRADE_REF(test_shm_sem_pingpong_every_size), 4, 3, 20,
 	  "a process waits on a semaphore nobody posts: copy, then post; "
@@ -1304,6 +2421,11 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_shm_spin_on_one_cpu), 4, 1, 20,
 	  "both processes on one CPU, and the waiter spins without giving "
 	  "the CPU away: after a while, sched_yield()" },
+	{ GRADE_REF(test_shm_serves_api_peers), 4, 2, 20,
+	  "a message sent or received with bench_chan_send() or "
+	  "bench_chan_recv() never arrived whole: both sides must cut it into "
+	  "the same pieces" },
+	{ GRADE_REF(test_shm_create_fails_cleanly), 4, 1, 10, NULL },
 	{ GRADE_REF(test_demo_verify_step4_matches_reference), 4, 1, 40, NULL },
 	{ GRADE_REF(test_unix_stream_pingpong_every_size), 5, 2, 20,
 	  "the parent waits in accept() for a child that never connects, or "
@@ -1317,6 +2439,11 @@ static const struct grade_test tests[] = {
 	{ GRADE_REF(test_tcp_pingpong_every_size), 5, 2, 20, HANG_SIZES },
 	{ GRADE_REF(test_tcp_stream_every_size), 5, 2, 20, HANG_SIZES },
 	{ GRADE_REF(test_tcp_survives_short_io), 5, 2, 20, NULL },
+	{ GRADE_REF(test_sockets_report_failures), 5, 2, 10,
+	  "bench_chan_recv() waited for ever after the other end closed, or "
+	  "accept() was interrupted and never called again: recv() returning "
+	  "0 is EOF (EPIPE), and EINTR means call it again" },
+	{ GRADE_REF(test_stream_listener_is_private), 5, 1, 10, NULL },
 	{ GRADE_REF(test_demo_verify_step5_matches_reference), 5, 1, 40, NULL },
 	{ GRADE_REF(test_signal_pingpong), 6, 3, 10,
 	  "a signal was lost: block SIGUSR1 before fork(), so that it waits "

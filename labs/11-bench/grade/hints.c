@@ -70,7 +70,7 @@ const struct grade_hint grade_hints[] = {
 	  "always CPU 0. sched_getaffinity() says which; choose among them.",
 	  "`sched_getaffinity(0, sizeof(set), &set);` then the first two cpu "
 	  "with `CPU_ISSET(cpu, &set)`; SPLIT: those two (or the first twice), "
-	  "SHARE: the first twice, NONE: -1 and -1." },
+	  "SHARE: the first twice, NONE: -1 and -1; any other value: EINVAL." },
 	{ "test_demo_stats_matches_reference",
 	  "Run `build/labs/11-bench/demo stats 5 1 4 2 3 100` and the "
 	  "reference demo: what differs?",
@@ -125,7 +125,8 @@ const struct grade_hint grade_hints[] = {
 	  "Do the FIFOs go through the same fd_send() and fd_recv() as the "
 	  "pipes?",
 	  "A FIFO is a pipe with a name: the same short reads and writes, "
-	  "the same EINTR.",
+	  "the same EINTR; open() of a FIFO waits for the other end, and "
+	  "a signal may interrupt it (EINTR: open it again).",
 	  "Dispatch BENCH_FIFO to fd_send()/fd_recv(), which loop until "
 	  "every byte moved." },
 	{ "test_socketpair_pingpong_every_size",
@@ -153,7 +154,10 @@ const struct grade_hint grade_hints[] = {
 	  "The peer flips one bit in the middle of one reply, then sends an "
 	  "old message back: only a check of every byte against the pattern "
 	  "of this round trip's number sees both. On failure, kill the "
-	  "child: it waits for a message that will never come.",
+	  "child: it waits for a message that will never come. A child "
+	  "that exits with status 1 is EIO; one that closed its pipe makes "
+	  "the next write fail: block SIGPIPE while you run (EPIPE instead "
+	  "of death), then take back that SIGPIPE and restore the mask.",
 	  "`bench_fill(out, size, seq); send; recv(in); return "
 	  "bench_check(in, size, seq++);` and after a failure "
 	  "`kill(child, SIGKILL);` before waitpid()." },
@@ -165,6 +169,19 @@ const struct grade_hint grade_hints[] = {
 	  "own count, so a lost one shows at once.",
 	  "`if (bench_chan_recv(ch, in, size) == -1) return -1; return "
 	  "bench_check(in, size, seq++);`" },
+	{ "test_pipes_report_failures",
+	  "What does your channel do when a call fails half-way through "
+	  "bench_chan_create(), when read() returns 0, and when it fails?",
+	  "A channel made in part is no channel: close and unlink what was "
+	  "made, then return NULL with the failed call's errno. read() "
+	  "returning 0 is EOF: the other end closed (EPIPE); it only comes if "
+	  "every process closed the write ends it does not use. FIFOs need "
+	  "the caller's directory: NULL is EINVAL. Close only descriptors "
+	  "still open (mark a closed one -1), free buffers on every path.",
+	  "On failure in create: `saved = errno; bench_chan_close(ch); errno "
+	  "= saved; return NULL;`. In fd_recv(): `if (n == -1 && errno == "
+	  "EINTR) continue; if (n == -1) return -1; if (n == 0) { errno = "
+	  "EPIPE; return -1; }`" },
 	{ "test_pingpong_reports_pinning",
 	  "Where does each process run, what does your result say, and "
 	  "what is the caller's affinity afterwards?",
@@ -223,6 +240,17 @@ const struct grade_hint grade_hints[] = {
 	  "sent or received. Give up, and the other process waits for ever.",
 	  "`while (msgsnd(...) == -1) if (errno != EINTR) return -1;` and the "
 	  "same for msgrcv(), mq_send() and mq_receive()." },
+	{ "test_queues_report_failures",
+	  "What happens when a piece of another size arrives, or when "
+	  "msgrcv() or mq_receive() fails with something else than EINTR?",
+	  "Both calls return the size of the piece they took: compare it "
+	  "with the size you expect (EPROTO). Receive into space of a whole "
+	  "piece (mq_msgsize bytes; msgrcv()'s msgsz), never straight into "
+	  "the last, shorter part of the caller's buffer. A call that fails "
+	  "for good ends the receive with its errno.",
+	  "`while ((got = msgrcv(id, scratch, piece, type, 0)) == -1) if "
+	  "(errno != EINTR) return -1; if ((size_t)got != n) { errno = "
+	  "EPROTO; return -1; }`, then copy n bytes out of scratch." },
 	{ "test_demo_verify_step3_matches_reference",
 	  "Run `build/labs/11-bench/demo verify sysv-mq posix-mq`.",
 	  "A line that is not ok names the errno: EINVAL or EMSGSIZE at "
@@ -271,6 +299,28 @@ const struct grade_hint grade_hints[] = {
 	  "few thousand turns, give it away.",
 	  "`if (++spins < 4096) __builtin_ia32_pause(); else { "
 	  "sched_yield(); spins = 0; }`" },
+	{ "test_shm_serves_api_peers",
+	  "Do bench_chan_send() and bench_chan_recv() cut a message into "
+	  "the same pieces as your benchmarks, and copy each one whole?",
+	  "The test's peers use bench_chan_send(), bench_chan_recv() and "
+	  "bench_check() on shared memory, and one flips a bit. Piece k of "
+	  "a message is bytes k * piece to k * piece + len(k), the last one "
+	  "shorter; a benchmark that fills or checks the slots in place must "
+	  "put each byte where bench_fill() would (a piece starting on a "
+	  "multiple of 8).",
+	  "`for (off = 0; off < len; off += piece) { n = len - off < piece ? "
+	  "len - off : piece; slot = claim(); memcpy(slot, p + off, n); "
+	  "publish(); }`, and the same the other way; on a bad piece, "
+	  "EBADMSG." },
+	{ "test_shm_create_fails_cleanly",
+	  "What does shm_create() leave behind when mmap() or sem_init() "
+	  "fails?",
+	  "The test makes each call of bench_chan_create() fail in turn: it "
+	  "must return NULL with that call's errno, the mapping unmapped and "
+	  "nothing left open.",
+	  "`if (ch->region == MAP_FAILED) { ch->region = NULL; return -1; }`, "
+	  "`if (sem_init(...) == -1) return -1;` and bench_chan_create() "
+	  "closes the channel made so far, errno kept." },
 	{ "test_demo_verify_step4_matches_reference",
 	  "Run `build/labs/11-bench/demo verify shm-sem shm-spin`.",
 	  "A line that is not ok names the errno of the failure.",
@@ -327,6 +377,29 @@ const struct grade_hint grade_hints[] = {
 	  "EINTR?",
 	  "The grader cuts every call short and interrupts every third one.",
 	  "The loops of fd_send() and fd_recv()." },
+	{ "test_sockets_report_failures",
+	  "What do your socket channels do when socket(), bind(), listen(), "
+	  "connect() or accept() fails, when the other end closes, and when "
+	  "the directory's path is too long for sun_path?",
+	  "Each failure ends the call with its errno, what was made closed "
+	  "and unlinked; accept() interrupted (EINTR) is called again. "
+	  "recv() or read() returning 0 is EOF (EPIPE); a datagram of "
+	  "another size is EPROTO (recv() with MSG_TRUNC tells its size). A "
+	  "socket file's path that does not fit in sun_path is "
+	  "ENAMETOOLONG: never cut it short.",
+	  "`len = snprintf(path, sizeof(addr.sun_path), \"%s/...\", dir, ...); "
+	  "if (len >= sizeof(addr.sun_path)) { errno = ENAMETOOLONG; return "
+	  "-1; }` and `do fd = accept4(...); while (fd == -1 && errno == "
+	  "EINTR);`" },
+	{ "test_stream_listener_is_private",
+	  "Who can connect to your listener, and for how long?",
+	  "The TCP listener is bound to 127.0.0.1 alone (not INADDR_ANY). "
+	  "Once the one connection is accepted, the parent closes the "
+	  "listener and unlinks the socket file; the child closes its copy "
+	  "of the listener before it connects.",
+	  "`addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);` and, after "
+	  "accept(), `close(listener); unlink(path);`; in the child, "
+	  "`close(listener);` then socket() and connect()." },
 	{ "test_demo_verify_step5_matches_reference",
 	  "Run `build/labs/11-bench/demo verify unix-stream unix-dgram tcp`.",
 	  "A line that is not ok names the errno of the failure.",
@@ -340,11 +413,13 @@ const struct grade_hint grade_hints[] = {
 	  "its value, no handler needed.",
 	  "create: `sigprocmask(SIG_BLOCK, &usr1, &ch->old_mask);` send: "
 	  "`sigqueue(peer, SIGUSR1, value);` recv: `sigwaitinfo(&usr1, "
-	  "&info);` (retry EINTR)." },
+	  "&info);`, again after EINTR (the test's child sends a SIGUSR2 "
+	  "the parent catches while it waits)." },
 	{ "test_signal_leaves_signal_mask",
 	  "What is the caller's signal mask after bench_chan_close()?",
-	  "The channel blocked SIGUSR1 for its own use: the caller gets back "
-	  "the mask it had, whether SIGUSR1 was blocked in it or not.",
+	  "The channel blocks SIGUSR1 alone, for its own use: the caller "
+	  "gets back the mask it had, whether SIGUSR1 was blocked in it or "
+	  "not, and a SIGUSR1 nobody took is dropped before that.",
 	  "In close, in the creator: `sigprocmask(SIG_SETMASK, "
 	  "&ch->old_mask, NULL);`" },
 	{ "test_signal_stream_is_refused",
