@@ -368,8 +368,9 @@ tcp_create(struct bench_chan *ch)
 static int
 stream_socket_attach(struct bench_chan *ch)
 {
-	/* TODO(step 5): the parent accept()s, the child connect()s. TCP:
-	 * TCP_NODELAY on both. */
+	/* TODO(step 5): the parent accept()s, then closes the listener
+	 * (and unlinks a Unix socket's file); the child closes its copy of
+	 * the listener, then connect()s. TCP: TCP_NODELAY on both. */
 	(void)ch;
 	errno = ENOSYS;
 	return -1;
