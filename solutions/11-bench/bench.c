@@ -408,6 +408,15 @@ grow_pipe(int fd, size_t size)
 		      size < BENCH_MAX_SIZE ? (int)size : (int)BENCH_MAX_SIZE);
 }
 
+/** The size of the piece at offset @p off of a @p len-byte message: the
+ *  mechanisms that carry at most ch->piece bytes at once cut a message
+ *  into pieces of that size, the last one shorter. */
+static size_t
+piece_len(const struct bench_chan *ch, size_t len, size_t off)
+{
+	return len - off < ch->piece ? len - off : ch->piece;
+}
+
 /* --------------------------- step 2: pipes, FIFOs and a socketpair */
 
 /** BENCH_PIPE: fd[0..1] parent to child, fd[2..3] child to parent. */
@@ -569,21 +578,21 @@ fd_recv(struct bench_chan *ch, void *buf, size_t len)
 	unsigned char *p = buf;
 
 	while (len > 0) {
-		size_t have = ch->ahead_end - ch->ahead_start, want;
-		unsigned char *to;
+		size_t have = ch->ahead_end - ch->ahead_start;
+		bool direct = len >= READ_AHEAD; /* no copy through ch->ahead */
 		ssize_t n;
 
-		if (have > 0) {
-			n = (ssize_t)(have < len ? have : len);
-			memcpy(p, ch->ahead + ch->ahead_start, (size_t)n);
-			ch->ahead_start += (size_t)n;
-			p += n;
-			len -= (size_t)n;
+		if (have > 0) { /* served from what was read ahead */
+			size_t take = have < len ? have : len;
+
+			memcpy(p, ch->ahead + ch->ahead_start, take);
+			ch->ahead_start += take;
+			p += take;
+			len -= take;
 			continue;
 		}
-		to = len >= READ_AHEAD ? p : ch->ahead;
-		want = len >= READ_AHEAD ? len : READ_AHEAD;
-		n = read(ch->rfd, to, want);
+		n = read(ch->rfd, direct ? p : ch->ahead,
+			 direct ? len : READ_AHEAD);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -592,7 +601,7 @@ fd_recv(struct bench_chan *ch, void *buf, size_t len)
 			errno = EPIPE; /* the other end closed mid-message */
 			return -1;
 		}
-		if (to == p) { /* a short read: the rest comes next */
+		if (direct) { /* a short read: the rest comes next */
 			p += n;
 			len -= (size_t)n;
 		} else {
@@ -635,7 +644,7 @@ sysv_mq_send(struct bench_chan *ch, const void *buf, size_t len)
 	long type = ch->end + 1; /* 1: to the child, 2: to the parent */
 
 	for (size_t off = 0; off < len; off += ch->piece) {
-		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		size_t n = piece_len(ch, len, off);
 
 		memcpy(ch->scratch, &type, sizeof(type));
 		memcpy(ch->scratch + sizeof(long), p + off, n);
@@ -654,7 +663,7 @@ sysv_mq_recv(struct bench_chan *ch, void *buf, size_t len)
 	long type = 2 - ch->end; /* what the other end sends */
 
 	for (size_t off = 0; off < len; off += ch->piece) {
-		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		size_t n = piece_len(ch, len, off);
 		ssize_t got;
 
 		while ((got = msgrcv(ch->msqid, ch->scratch, ch->piece, type,
@@ -726,7 +735,7 @@ posix_mq_send(struct bench_chan *ch, const void *buf, size_t len)
 	const char *p = buf;
 
 	for (size_t off = 0; off < len; off += ch->piece) {
-		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		size_t n = piece_len(ch, len, off);
 
 		while (mq_send(ch->mq[ch->end], p + off, n, 0) == -1)
 			if (errno != EINTR)
@@ -743,7 +752,7 @@ posix_mq_recv(struct bench_chan *ch, void *buf, size_t len)
 	char *p = buf;
 
 	for (size_t off = 0; off < len; off += ch->piece) {
-		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		size_t n = piece_len(ch, len, off);
 		char *to = n == ch->piece ? p + off : (char *)ch->scratch;
 		ssize_t got;
 
@@ -918,13 +927,6 @@ shm_release(struct bench_chan *ch, uint64_t seq)
 		return sem_post(&ring->free_slots);
 	atomic_store_explicit(&ring->head, seq + 1, memory_order_release);
 	return 0;
-}
-
-/** The size of the piece at offset @p off of a @p len-byte message. */
-static size_t
-piece_len(const struct bench_chan *ch, size_t len, size_t off)
-{
-	return len - off < ch->piece ? len - off : ch->piece;
 }
 
 /** BENCH_SHM_*: copy the pieces into free slots, publishing each. */
@@ -1178,7 +1180,7 @@ dgram_send(struct bench_chan *ch, const void *buf, size_t len)
 	const unsigned char *p = buf;
 
 	for (size_t off = 0; off < len; off += ch->piece) {
-		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		size_t n = piece_len(ch, len, off);
 		ssize_t sent;
 
 		while ((sent = send(ch->wfd, p + off, n, MSG_NOSIGNAL)) == -1)
@@ -1200,7 +1202,7 @@ dgram_recv(struct bench_chan *ch, void *buf, size_t len)
 	unsigned char *p = buf;
 
 	for (size_t off = 0; off < len; off += ch->piece) {
-		size_t n = len - off < ch->piece ? len - off : ch->piece;
+		size_t n = piece_len(ch, len, off);
 		ssize_t got;
 
 		while ((got = recv(ch->rfd, p + off, n, MSG_TRUNC)) == -1)
